@@ -1,0 +1,1 @@
+"""One spider per portal CMS family; portals are configuration (portals.yml)."""

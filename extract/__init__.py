@@ -1,0 +1,78 @@
+"""Document → record: every table cell with its provenance, the report's own
+arithmetic checks, and its narrative sections.
+
+Pure: bytes in, a dict out. No network, no database, no files written.
+The record follows ``shared/contract/README.md``; extra keys (provenance,
+warnings) are additions, the contract keys are never renamed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from extract.checks import run_checks
+from extract.classify import classify_format
+from extract.forms import all_forms
+from extract.meta import find_meta
+from extract.readers import READERS
+from extract.sections import split_sections
+from extract.sniff import UnreadableDocument, sniff
+from extract.tables import map_layout, ordered_cells
+
+# Bump when the output for some document can change, so that `xxgk build`
+# knows what to re-extract. Not a release number.
+EXTRACTOR_VERSION = "1"
+
+__all__ = ["EXTRACTOR_VERSION", "UnreadableDocument", "extract"]
+
+
+def extract(data: bytes, *, source: str = "-", name: str | None = None) -> dict[str, Any]:
+    """Read one document into the contract's record.
+
+    Raises :class:`UnreadableDocument` (with a one-line reason) when the bytes
+    cannot be read as a report at all; failed checks and cells that could not
+    be placed are reported inside the record instead.
+    """
+    kind = sniff(data, name or source)
+    reader = READERS.get(kind)
+    if reader is None:
+        raise UnreadableDocument(f"unsupported document type: {kind}")
+    layout = reader(data)
+    meta = find_meta(layout)
+    forms = all_forms()
+    fmt, fmt_how = classify_format(layout, forms, meta.year)
+    form = forms.get(fmt)
+    warnings: list[dict[str, Any]] = []
+    cells_out: list[dict[str, Any]] = []
+    checks: list[dict[str, Any]] = []
+    if form is not None:
+        mapped = map_layout(layout, form)
+        warnings.extend(mapped.warnings)
+        cells_out = [c.to_dict() for c in ordered_cells(mapped, form)]
+        for c in cells_out:
+            c["source"] = {"reader": layout.reader, **c["source"]}
+        checks = run_checks(form, mapped.cells)
+    if meta.agency is None:
+        warnings.append({"code": "no_agency", "message": "agency not found in the document"})
+    if meta.year is None:
+        warnings.append({"code": "no_year", "message": "report year not found in the document"})
+    return {
+        "source": source,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "agency": meta.agency,
+        "year": meta.year,
+        "format": fmt,
+        "cells": cells_out,
+        "checks": checks,
+        "sections": split_sections(layout),
+        "title": meta.title,
+        "kind": kind,
+        "reader": layout.reader,
+        "encoding": layout.encoding,
+        "agency_source": meta.agency_source,
+        "year_source": meta.year_source,
+        "format_source": fmt_how,
+        "warnings": warnings,
+        "extractor_version": EXTRACTOR_VERSION,
+    }

@@ -1,0 +1,124 @@
+"""Agency and report year of a report, from the document itself.
+
+The report year is the year the statistics cover (统计期限), not the year of
+publication: the 统计期限 sentence wins, then the title, then a sentence that
+names the report ("现向社会各界公布2023年度…报告"). The agency comes from the
+title, then from such a sentence, then from the signature above the date at
+the end. Each answer records where it came from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from extract.layout import Layout, Paragraph
+from extract.sections import heading_of
+from extract.titles import _REPORT, _YEAR, parse_title, to_year
+
+_PERIOD = re.compile(
+    rf"(?:统计(?:期限|周期|时限|时间|区间|范围)|数据(?:期限|时间))[^。；;\n]{{0,12}}?"
+    rf"(?P<year>{_YEAR})\s*年\s*(?:1|01|一)\s*月\s*(?:1|01|一)\s*日"
+)
+_SPAN = re.compile(
+    rf"(?P<year>{_YEAR})\s*年\s*(?:1|01)\s*月\s*(?:1|01)\s*日\s*(?:起)?\s*(?:至|到|—|-|－|~)\s*"
+    rf"(?:(?P<end>{_YEAR})\s*年\s*)?12\s*月\s*31\s*日"
+)
+_NAMED = re.compile(rf"(?P<year>{_YEAR})年度?(?P<agency>[^，。；、,\s《》“”]{{2,30}}?){_REPORT}")
+_DATE_LINE = re.compile(rf"^\s*(?:{_YEAR})\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*$")
+_AGENCY_END = re.compile(
+    r"(?:局|办公室|办|人民政府|政府|委员会|委|管委会|街道办事处|街道|镇|乡|中心|院|所|站|队|厅|部|署|会|处|"
+    r"分局|支队|大队|党工委管委会|\)|）)$"
+)
+_TITLE_META = re.compile(r"^\s*(?:标题|题名|ArticleTitle)\s*[:：]\s*(.+)$")
+
+
+@dataclass
+class Meta:
+    agency: str | None
+    year: int | None
+    title: str | None
+    agency_source: str | None
+    year_source: str | None
+
+
+def _title_candidates(layout: Layout) -> list[str]:
+    """The document's title: a declared one, else its first lines joined
+    (titles wrap: "…2022年度政府信息" / "公开工作年度报告")."""
+    out = []
+    if layout.title:
+        out.append(layout.title)
+    lines: list[str] = []
+    for item in layout.items[:40]:
+        if not isinstance(item, Paragraph):
+            break
+        text = item.text.strip().lstrip("#").strip()
+        if not text:
+            continue
+        m = _TITLE_META.match(text)
+        if m:
+            out.append(m.group(1))
+            continue
+        if heading_of(text) or len(text) > 60:
+            break
+        lines.append(text)
+        if len(lines) >= 4:
+            break
+    for n in range(len(lines), 0, -1):
+        out.append("".join(lines[:n]))
+    out.extend(lines)
+    return out
+
+
+def _signature(layout: Layout) -> str | None:
+    """The agency signing the report: a short line above the closing date."""
+    paras = [p.text.strip() for p in layout.paragraphs() if p.text.strip()]
+    tail = paras[-4:]
+    for i in range(len(tail) - 1, -1, -1):
+        text = unicodedata.normalize("NFKC", tail[i]).strip()
+        if _DATE_LINE.match(text):
+            if i > 0:
+                cand = re.sub(r"\s+", "", unicodedata.normalize("NFKC", tail[i - 1]))
+                if 2 <= len(cand) <= 30 and _AGENCY_END.search(cand) and "。" not in cand:
+                    return tail[i - 1].strip()
+            return None
+    return None
+
+
+def find_meta(layout: Layout) -> Meta:
+    title = None
+    agency = year = None
+    agency_src = year_src = None
+    for cand in _title_candidates(layout):
+        a, y = parse_title(cand)
+        if y is not None or a is not None:
+            title = cand
+            if a and not agency:
+                agency, agency_src = a, "title"
+            if y and not year:
+                year, year_src = y, "title"
+            if agency and year:
+                break
+    text = unicodedata.normalize("NFKC", layout.all_text())
+    compact = re.sub(r"[ \t\u3000]+", "", text)
+    m = _PERIOD.search(compact) or _SPAN.search(compact)
+    if m:
+        period_year = to_year(m["year"])
+        if period_year:
+            year, year_src = period_year, "statistics_period"
+    if agency is None or year is None:
+        for m in _NAMED.finditer(compact):
+            a = m["agency"].strip()
+            if a.startswith(("本", "我", "该")) or not _AGENCY_END.search(a):
+                continue
+            if agency is None:
+                agency, agency_src = a, "body"
+            if year is None:
+                year, year_src = to_year(m["year"]), "body"
+            break
+    if agency is None:
+        sig = _signature(layout)
+        if sig:
+            agency, agency_src = sig, "signature"
+    return Meta(agency, year, title, agency_src, year_src)

@@ -1,0 +1,20 @@
+"""Readers: one per document kind, each turning bytes into a
+:class:`extract.layout.Layout` (paragraphs and rows of labelled cells).
+
+A reader knows its format and nothing of the templates. Register new kinds in
+``READERS``; ``extract()`` picks the reader from :func:`extract.sniff.sniff`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from extract.layout import Layout
+from extract.readers.text import read_text
+
+Reader = Callable[[bytes], Layout]
+
+READERS: dict[str, Reader] = {
+    "text": read_text,
+    "markdown": read_text,
+}

@@ -1,0 +1,87 @@
+"""Split a report's narrative into the six sections of the 2019/2021 formats.
+
+Headings are recognised by their words (一、总体情况 … 六、其他需要报告的事项),
+numbered or not; a line of the 编制说明 that lists all six is no heading.
+Table rows are left out of the section text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.labels import norm
+from extract.layout import Layout, Paragraph
+
+# key, heading words (normalised, any one suffices)
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("overview", ("总体情况", "概述", "基本情况")),
+    ("proactive", ("主动公开政府信息情况", "主动公开政府信息的情况", "主动公开情况")),
+    (
+        "requests",
+        (
+            "收到和处理政府信息公开申请情况",
+            "收到和处理政府信息公开申请的情况",
+            "依申请公开政府信息情况",
+            "政府信息公开申请情况",
+        ),
+    ),
+    (
+        "review_litigation",
+        (
+            "行政复议、行政诉讼情况",
+            "行政复议和行政诉讼情况",
+            "行政复议、提起行政诉讼",
+            "行政复议,行政诉讼情况",
+        ),
+    ),
+    ("problems", ("存在的主要问题及改进情况", "存在的主要问题", "主要问题及改进")),
+    ("other", ("其他需要报告的事项", "其他需要报告事项")),
+)
+
+_NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+_SUBHEAD = re.compile(r"^[(（][一二三四五六七八九十\d]+[)）]")
+
+
+def heading_of(text: str) -> str | None:
+    """The section key a line heads, or None."""
+    t = text.strip().lstrip("#").strip()
+    if not t or len(t) > 40 or _SUBHEAD.match(t):
+        return None
+    n = norm(t)
+    n = re.sub(r"^[一二三四五六七八九十]+[、.]", "", n)
+    n = re.sub(r"^第[一二三四五六七八九十]+(?:部分|章)[、.:]?", "", n)
+    for key, words in SECTIONS:
+        for w in words:
+            w = norm(w)
+            if (
+                n == w
+                or (n.startswith(w) and len(n) <= len(w) + 6)
+                or (w in n and _NUMBERED.match(t))
+            ):
+                return key
+            # "政府信息公开行政复议、行政诉讼情况", "政府信息公开工作存在的主要问题及改进情况"
+            if (
+                w in n
+                and len(n) <= len(w) + 12
+                and key in ("review_litigation", "problems", "requests")
+            ):
+                return key
+    return None
+
+
+def split_sections(layout: Layout) -> dict[str, str]:
+    """The six sections' text, in order; a section not found is left out."""
+    order = [k for k, _ in SECTIONS]
+    found: dict[str, list[str]] = {}
+    current: str | None = None
+    for item in layout.items:
+        if not isinstance(item, Paragraph):
+            continue
+        key = heading_of(item.text)
+        if key is not None and (current is None or order.index(key) > order.index(current)):
+            current = key
+            found.setdefault(key, [])
+            continue
+        if current is not None and item.text.strip():
+            found[current].append(item.text.strip())
+    return {k: "\n".join(found[k]).strip() for k in order if k in found}

@@ -1,0 +1,365 @@
+"""The template mapper: places a reader's rows of labelled cells into the
+contract's cells, using only the declarative forms in :mod:`extract.forms`.
+
+A row is placed when its label matches a template row and it shows exactly as
+many values as that row has columns. A row that shows more or fewer is never
+shifted into its neighbours: values that sit under a known header column of
+the same grid are kept, the rest are left out, and a warning says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from extract.forms import Col, Form, Row, Table
+from extract.labels import ENUMERATED as _ENUMERATED
+from extract.labels import core, norm
+from extract.layout import Layout, Paragraph, SourceCell, SourceRow
+from extract.values import Value, parse_value
+
+
+@dataclass
+class Cell:
+    table: str
+    row: str
+    col: str
+    value: int | float | None
+    kind: str
+    raw: str
+    where: dict[str, Any]
+    note: str | None = None
+    unit: str | None = None
+    confidence: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "table": self.table,
+            "row": self.row,
+            "col": self.col,
+            "value": self.value,
+            "kind": self.kind,
+            "raw": self.raw,
+        }
+        if self.note:
+            out["note"] = self.note
+        if self.unit:
+            out["unit"] = self.unit
+        out["source"] = self.where
+        out["confidence"] = self.confidence
+        return out
+
+
+@dataclass
+class Mapped:
+    cells: dict[tuple[str, str, str], Cell] = field(default_factory=dict)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    def warn(self, code: str, message: str, **extra: Any) -> None:
+        self.warnings.append({"code": code, "message": message, **extra})
+
+
+def _label_forms(row: Row) -> list[str]:
+    return [core(x) for x in (row.label, *row.variants)]
+
+
+def match_row(text: str, table: Table) -> Row | None:
+    """The template row a printed label names, or None.
+
+    Exact match (after normalisation) on the label or a known variant first;
+    then the longest distinctive key contained in the label. Two rows matching
+    equally well is no match: a guess is worse than a gap.
+    """
+    c = core(text)
+    if not c:
+        return None
+    for row in table.rows:
+        if c in _label_forms(row):
+            return row
+    if any(c == core(g) for g in table.groups):
+        return None
+    best: list[tuple[int, Row]] = []
+    for row in table.rows:
+        if row.exact:
+            continue
+        for key in row.keys:
+            k = norm(key)
+            if k and k in c:
+                best.append((len(k), row))
+    if not best:
+        return None
+    best.sort(key=lambda x: -x[0])
+    top = [r for n, r in best if n == best[0][0]]
+    if len({r.key for r in top}) > 1:
+        return None
+    return top[0]
+
+
+def match_col(text: str, cols: tuple[Col, ...]) -> Col | None:
+    """The column a header cell names. A cell numbered like a row label
+    ("3.其他", "（七）总计") is never a column header."""
+    if _ENUMERATED.match(norm(text)):
+        return None
+    c = core(text)
+    if not c:
+        return None
+    for col in cols:
+        if c in (core(col.label), *(core(v) for v in col.variants)):
+            return col
+    for col in cols:
+        if any(norm(k) in c for k in col.keys):
+            return col
+    return None
+
+
+def _marks(text: str, table: Table) -> bool:
+    n = norm(text)
+    return any(norm(m) in n for m in table.markers)
+
+
+@dataclass
+class _Header:
+    """Grid positions of a table's columns, from its header rows."""
+
+    width: int
+    cols: dict[int, Col] = field(default_factory=dict)
+
+
+class Mapper:
+    def __init__(self, form: Form):
+        self.form = form
+        self.out = Mapped()
+        self.context: Table | None = None
+        self.headers: dict[str, _Header] = {}
+
+    # -- helpers ---------------------------------------------------------
+
+    def _tables_in_order(self) -> list[Table]:
+        tables = list(self.form.tables)
+        if self.context is not None:
+            tables.remove(self.context)
+            tables.insert(0, self.context)
+        return tables
+
+    def _find_label(self, row: SourceRow) -> tuple[int, Table, Row] | None:
+        """The right-most cell naming a template row (current table first)."""
+        for table in self._tables_in_order():
+            for i in range(len(row.cells) - 1, -1, -1):
+                text = row.cells[i].text
+                if not text.strip() or parse_value(text).kind != "text":
+                    continue
+                found = match_row(text, table)
+                if found is not None:
+                    return i, table, found
+        return None
+
+    def _header_row(self, row: SourceRow) -> bool:
+        """Record column positions if this is a header row of a table."""
+        if any(parse_value(c.text).kind in ("number", "zero") for c in row.cells):
+            return False
+        tables = self._tables_in_order()
+        for table in tables:
+            if not table.cols:
+                continue
+            hits = {
+                i: col
+                for i, c in enumerate(row.cells)
+                if c.text.strip() and (col := match_col(c.text, table.cols))
+            }
+            if len(hits) >= 2 or (hits and self.context is table):
+                if row.positional:
+                    header = self.headers.get(table.key)
+                    if header is None or header.width != row.width:
+                        header = self.headers[table.key] = _Header(row.width)
+                    for i, col in hits.items():
+                        pos = row.cells[i].pos if row.cells[i].pos is not None else i
+                        header.cols[pos] = col
+                if len(hits) >= 2:
+                    self.context = table
+                return True
+        return False
+
+    def _put(self, table: Table, row: Row, col: Col, src: SourceCell, v: Value) -> None:
+        key = (table.key, row.key, col.key)
+        cell = Cell(
+            table=table.key,
+            row=row.key,
+            col=col.key,
+            value=v.value,
+            kind=v.kind,
+            raw=src.text,
+            where=src.where,
+            note=v.note,
+            unit=v.unit,
+        )
+        old = self.out.cells.get(key)
+        if old is not None:
+            if old.value != cell.value or old.kind != cell.kind:
+                self.out.warn(
+                    "duplicate_cell",
+                    f"{table.key}.{row.key}.{col.key} printed twice with different values "
+                    f"({old.raw!r} and {src.text!r}); kept the first",
+                    table=table.key,
+                    row=row.key,
+                    col=col.key,
+                )
+            return
+        self.out.cells[key] = cell
+
+    # -- placing rows ----------------------------------------------------
+
+    def _values_after(self, row: SourceRow, start: int) -> list[SourceCell]:
+        """The cells after a row label, up to the next label cell."""
+        vals: list[SourceCell] = []
+        for cell in row.cells[start:]:
+            if cell.text.strip() and parse_value(cell.text).kind == "text":
+                break
+            vals.append(cell)
+        if row.padded:
+            while vals and not vals[0].text.strip():
+                vals.pop(0)
+            while vals and not vals[-1].text.strip():
+                vals.pop()
+        return vals
+
+    def _place(self, table: Table, row: Row, cols: tuple[Col, ...], vals: list[SourceCell]) -> None:
+        for col, src in zip(cols, vals, strict=True):
+            self._put(table, row, col, src, parse_value(src.text, money=col.money))
+
+    def _place_by_grid(
+        self, table: Table, trow: Row, row: SourceRow, label_at: int, found: int
+    ) -> bool:
+        """Fallback for a row whose value count is off: keep values that sit
+        exactly under a header column of the same grid; leave the rest out."""
+        header = self.headers.get(table.key)
+        if header is None or not row.positional or header.width != row.width:
+            return False
+        cols = {c.key for c in table.cols_of(trow)}
+        label_pos = row.cells[label_at].pos if row.cells[label_at].pos is not None else label_at
+        # The label spilling into a value column means the row is damaged:
+        # then a blank there proves nothing, only printed numbers are kept.
+        damaged = any(pos <= label_pos for pos in header.cols)
+        placed = []
+        for pos, col in sorted(header.cols.items()):
+            if col.key not in cols or pos <= label_pos or pos >= row.width:
+                continue
+            src = row.cells[pos]
+            v = parse_value(src.text, money=col.money)
+            if v.kind == "text" or (damaged and v.kind == "blank"):
+                continue
+            self._put(table, trow, col, src, v)
+            placed.append(col.key)
+        n = len(table.cols_of(trow))
+        self.out.warn(
+            "row_partial",
+            f"{table.key}.{trow.key}: {found} values for {n} columns; kept only "
+            f"{', '.join(placed) or 'nothing'} (aligned under the header), left the rest out",
+            table=table.key,
+            row=trow.key,
+            placed=placed,
+            source=row.where,
+        )
+        return True
+
+    def feed_row(self, row: SourceRow) -> None:
+        if not any(c.text.strip() for c in row.cells):
+            return
+        for c in row.cells:
+            if not c.text.strip() or parse_value(c.text).kind != "text" or len(norm(c.text)) < 4:
+                continue
+            for table in self.form.tables:
+                if _marks(c.text, table) and not match_row(c.text, table):
+                    self.context = table
+        if self._header_row(row):
+            return
+        hit = self._find_label(row)
+        if hit is None:
+            self._unlabelled(row)
+            return
+        label_at, table, trow = hit
+        self.context = table
+        cols = table.cols_of(trow)
+        vals = self._values_after(row, label_at + 1)
+        if not vals:
+            return  # a heading row (行政复议 above its columns), not data
+        if len(vals) == len(cols):
+            self._place(table, trow, cols, vals)
+            return
+        found = sum(1 for v in vals if v.text.strip())
+        if self._place_by_grid(table, trow, row, label_at, found):
+            return
+        self.out.warn(
+            "row_misaligned",
+            f"{table.key}.{trow.key}: {found} values printed for {len(cols)} columns; "
+            "no value can be placed with certainty, row left out",
+            table=table.key,
+            row=trow.key,
+            printed=[v.text for v in vals],
+            source=row.where,
+        )
+
+    def _unlabelled(self, row: SourceRow) -> None:
+        """表四 is printed as one row of 15 values under a two-level header."""
+        table = self.context
+        values = [c for c in row.cells if parse_value(c.text).kind != "text"]
+        labels = [c for c in row.cells if parse_value(c.text).kind == "text"]
+        if labels:
+            return
+        if row.padded:
+            while values and not values[0].text.strip():
+                values.pop(0)
+            while values and not values[-1].text.strip():
+                values.pop()
+        if table is None or not table.single_value_row:
+            if any(v.text.strip() for v in values):
+                self.out.warn(
+                    "row_unlabelled",
+                    f"a row of {len(values)} values with no label outside 表四; left out",
+                    printed=[v.text for v in values],
+                    source=row.where,
+                )
+            return
+        n = len(table.cols)
+        if len(values) != n * len(table.rows):
+            if any(v.text.strip() for v in values):
+                self.out.warn(
+                    "row_misaligned",
+                    f"{table.key}: {len(values)} values for {n * len(table.rows)} cells; left out",
+                    table=table.key,
+                    printed=[v.text for v in values],
+                    source=row.where,
+                )
+            return
+        for i, trow in enumerate(table.rows):
+            self._place(table, trow, table.cols, values[i * n : (i + 1) * n])
+
+    def feed_paragraph(self, para: Paragraph) -> None:
+        text = para.text.strip()
+        if len(text) > 40:
+            return
+        for table in self.form.tables:
+            if _marks(text, table) and len(norm(text)) >= 6:
+                self.context = table
+
+
+def map_layout(layout: Layout, form: Form) -> Mapped:
+    """Place every row of a read document into the form's cells."""
+    mapper = Mapper(form)
+    for item in layout.items:
+        if isinstance(item, Paragraph):
+            mapper.feed_paragraph(item)
+        else:
+            mapper.feed_row(item)
+    return mapper.out
+
+
+def ordered_cells(mapped: Mapped, form: Form) -> list[Cell]:
+    """Cells in contract order: table, then template row, then column."""
+    out = []
+    for table in form.tables:
+        for row in table.rows:
+            for col in table.cols_of(row):
+                cell = mapped.cells.get((table.key, row.key, col.key))
+                if cell is not None:
+                    out.append(cell)
+    return out
