@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from archive.cli import cli
@@ -71,7 +72,9 @@ def test_unreadable_input_is_one_line_error(tmp_path):
 
 
 def test_every_command_documents_an_example():
-    for name, command in cli.commands.items():
+    ctx = click.Context(cli)
+    for name in cli.list_commands(ctx):
+        command = cli.get_command(ctx, name)
         assert "Example:" in (command.help or ""), name
         result = CliRunner().invoke(cli, [name, "--help"])
         assert result.exit_code == 0 and "Example:" in result.output
