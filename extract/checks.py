@@ -54,6 +54,7 @@ def _check(
     exp, miss_e, blank_e = _sum(cells, expected)
     act, miss_a, blank_a = _sum(cells, actual)
     out: dict[str, Any] = {"rule": rule, **where}
+    out["cells"] = [".".join(k) for k in [*expected, *actual]]
     missing = miss_e + miss_a
     if missing:
         out.update(ok=None, expected=exp, actual=act, missing=missing)
