@@ -43,7 +43,7 @@ def extract(data: bytes, *, source: str = "-", name: str | None = None) -> dict[
     forms = all_forms()
     fmt, fmt_how = classify_format(layout, forms, meta.year)
     form = forms.get(fmt)
-    warnings: list[dict[str, Any]] = []
+    warnings: list[dict[str, Any]] = list(layout.warnings)
     cells_out: list[dict[str, Any]] = []
     checks: list[dict[str, Any]] = []
     if form is not None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from extract.layout import Layout
+from extract.readers.ocr import read_image
+from extract.readers.pdf import read_pdf
 from extract.readers.text import read_text
 
 Reader = Callable[[bytes], Layout]
@@ -17,4 +19,6 @@ Reader = Callable[[bytes], Layout]
 READERS: dict[str, Reader] = {
     "text": read_text,
     "markdown": read_text,
+    "pdf": read_pdf,
+    "image": read_image,
 }
