@@ -13,6 +13,7 @@ from typing import Any
 
 from extract.checks import run_checks
 from extract.classify import classify_format
+from extract.flat import expand_flat_tables, mark_split_cells
 from extract.forms import all_forms
 from extract.meta import find_meta
 from extract.readers import READERS
@@ -43,16 +44,21 @@ def extract(data: bytes, *, source: str = "-", name: str | None = None) -> dict[
     forms = all_forms()
     fmt, fmt_how = classify_format(layout, forms, meta.year)
     form = forms.get(fmt)
-    warnings: list[dict[str, Any]] = list(layout.warnings)
+    warnings: list[dict[str, Any]] = []
     cells_out: list[dict[str, Any]] = []
     checks: list[dict[str, Any]] = []
     if form is not None:
+        layout = expand_flat_tables(layout, form)
         mapped = map_layout(layout, form)
+        warnings.extend(layout.warnings)
         warnings.extend(mapped.warnings)
         cells_out = [c.to_dict() for c in ordered_cells(mapped, form)]
         for c in cells_out:
             c["source"] = {"reader": layout.reader, **c["source"]}
+        mark_split_cells(cells_out)
         checks = run_checks(form, mapped.cells)
+    else:
+        warnings.extend(layout.warnings)
     if meta.agency is None:
         warnings.append({"code": "no_agency", "message": "agency not found in the document"})
     if meta.year is None:
