@@ -13,6 +13,7 @@ from typing import Any
 
 from extract.checks import run_checks
 from extract.classify import classify_format
+from extract.detached import assign_detached_rows
 from extract.flat import expand_flat_tables, mark_split_cells
 from extract.forms import all_forms
 from extract.meta import find_meta
@@ -48,7 +49,7 @@ def extract(data: bytes, *, source: str = "-", name: str | None = None) -> dict[
     cells_out: list[dict[str, Any]] = []
     checks: list[dict[str, Any]] = []
     if form is not None:
-        layout = expand_flat_tables(layout, form)
+        layout = assign_detached_rows(expand_flat_tables(layout, form), form)
         mapped = map_layout(layout, form)
         warnings.extend(layout.warnings)
         warnings.extend(mapped.warnings)

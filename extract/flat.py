@@ -333,11 +333,16 @@ def expand_flat_tables(layout: Layout, form: Form) -> Layout:
 
 
 def mark_split_cells(cells: list[dict[str, Any]]) -> None:
-    """Give cells that came out of a digit split their lower confidence and
-    a note saying how they were obtained."""
+    """Give cells whose place or digits were inferred (a digit split here, a
+    detached row in :mod:`extract.detached`) their lower confidence and a
+    note saying how they were obtained."""
     for cell in cells:
         src = cell.get("source") or {}
         if src.get("split"):
-            cell["confidence"] = min(cell.get("confidence", 1.0), src.get("confidence", 1.0))
             note = f"split from flattened digits {src.get('flat')!r} by the report's own sums"
-            cell["note"] = f"{cell['note']}; {note}" if cell.get("note") else note
+        elif src.get("inferred"):
+            note = str(src["inferred"])
+        else:
+            continue
+        cell["confidence"] = min(cell.get("confidence", 1.0), src.get("confidence", 1.0))
+        cell["note"] = f"{cell['note']}; {note}" if cell.get("note") else note
