@@ -18,6 +18,7 @@ from extract.flat import expand_flat_tables, mark_split_cells
 from extract.forms import all_forms
 from extract.meta import find_meta
 from extract.readers import READERS
+from extract.readers.ocr import mark_ocr_cells
 from extract.sections import split_sections
 from extract.sniff import UnreadableDocument, sniff
 from extract.tables import map_layout, ordered_cells
@@ -58,6 +59,7 @@ def extract(data: bytes, *, source: str = "-", name: str | None = None) -> dict[
             c["source"] = {"reader": layout.reader, **c["source"]}
         mark_split_cells(cells_out)
         checks = run_checks(form, mapped.cells)
+        mark_ocr_cells(cells_out, checks)
     else:
         warnings.extend(layout.warnings)
     if meta.agency is None:

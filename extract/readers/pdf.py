@@ -47,6 +47,7 @@ class Char:
     bottom: float
     right: float
     top: float
+    score: float | None = None  # OCR confidence; None for a text layer
 
     @property
     def cx(self) -> float:
@@ -113,12 +114,12 @@ def page_rules(page: Any) -> tuple[list[Rule], list[Rule]]:
     return _merge(horizontal), _merge(vertical)
 
 
-def _merge(rules: list[Rule]) -> list[Rule]:
+def _merge(rules: list[Rule], tolerance: float = _TOL) -> list[Rule]:
     """Join collinear touching segments (cell borders are drawn per cell)."""
     rules = sorted(rules, key=lambda r: r.pos)
     clusters: list[list[Rule]] = []
     for r in rules:
-        if clusters and r.pos - clusters[-1][-1].pos < _TOL:
+        if clusters and r.pos - clusters[-1][-1].pos < tolerance:
             clusters[-1].append(r)
         else:
             clusters.append([r])
@@ -127,7 +128,7 @@ def _merge(rules: list[Rule]) -> list[Rule]:
         pos = statistics.fmean(r.pos for r in cluster)
         merged: list[Rule] = []
         for r in sorted(cluster, key=lambda r: r.start):
-            if merged and r.start <= merged[-1].end + _TOL:
+            if merged and r.start <= merged[-1].end + tolerance:
                 merged[-1].end = max(merged[-1].end, r.end)
             else:
                 merged.append(Rule(pos, r.start, r.end))
@@ -176,6 +177,16 @@ def _text(chars: list[Char]) -> str:
     return "".join("".join(c.text for c in line) for line in _lines(chars))
 
 
+def _provenance(chars: list[Char]) -> dict[str, Any]:
+    """Bounding box, plus the lowest OCR confidence when the characters
+    were recognised rather than read."""
+    out: dict[str, Any] = {"bbox": _bbox(chars)}
+    scores = [c.score for c in chars if c.score is not None]
+    if scores:
+        out["ocr_score"] = round(min(scores), 3)
+    return out
+
+
 def _bbox(chars: list[Char]) -> list[float]:
     return [
         round(min(c.left for c in chars), 1),
@@ -200,7 +211,7 @@ class _Grid:
         return self.left <= c.cx <= self.right and self.bottom <= c.cy <= self.top
 
 
-def _grids(horizontal: list[Rule], vertical: list[Rule]) -> list[_Grid]:
+def _grids(horizontal: list[Rule], vertical: list[Rule], tol: float = 2.0) -> list[_Grid]:
     """Ruled regions: connected groups of rules with at least two rules each
     way. Rules that touch (within a tolerance) belong to the same grid."""
     rules = [("h", r) for r in horizontal] + [("v", r) for r in vertical]
@@ -212,7 +223,7 @@ def _grids(horizontal: list[Rule], vertical: list[Rule]) -> list[_Grid]:
             i = parent[i]
         return i
 
-    t = 2.0
+    t = tol
     for i, (ki, ri) in enumerate(rules):
         for j in range(i + 1, len(rules)):
             kj, rj = rules[j]
@@ -243,7 +254,9 @@ def _grids(horizontal: list[Rule], vertical: list[Rule]) -> list[_Grid]:
     return out
 
 
-def _grid_rows(grid: _Grid, chars: list[Char], page_no: int, table: int) -> list[SourceRow]:
+def _grid_rows(
+    grid: _Grid, chars: list[Char], page_no: int, table: int, tol: float = _TOL
+) -> list[SourceRow]:
     """The rows of one ruled table: one per band between horizontal rules
     that holds text, cells split at the vertical rules crossing the band."""
     ys = sorted({round(r.pos, 1) for r in grid.horizontal}, reverse=True)
@@ -257,9 +270,7 @@ def _grid_rows(grid: _Grid, chars: list[Char], page_no: int, table: int) -> list
     for i in sorted(bands):
         top, bottom = ys[i], ys[i + 1]
         mid = (top + bottom) / 2
-        xs = sorted(
-            {round(v.pos, 1) for v in grid.vertical if v.start - _TOL <= mid <= v.end + _TOL}
-        )
+        xs = sorted({round(v.pos, 1) for v in grid.vertical if v.start - tol <= mid <= v.end + tol})
         if len(xs) < 2:
             xs = [grid.left, grid.right]
         cells: list[list[Char]] = [[] for _ in range(len(xs) - 1)]
@@ -272,7 +283,7 @@ def _grid_rows(grid: _Grid, chars: list[Char], page_no: int, table: int) -> list
         for j, cell in enumerate(cells):
             where: dict[str, Any] = {"page": page_no, "table": table, "row": i, "col": j}
             if cell:
-                where["bbox"] = _bbox(cell)
+                where.update(_provenance(cell))
             else:
                 where["bbox"] = [xs[j], bottom, xs[j + 1], top]
             out_cells.append(SourceCell(_text(cell) if cell else "", pos=j, where=where))
@@ -320,7 +331,7 @@ def _free_items(chars: list[Char], page_no: int) -> list[tuple[float, Paragraph 
         if len(segs) >= 2 and numbers >= 1 and numbers >= len(segs) - 2:
             flush()
             cells = [
-                SourceCell(t, pos=i, where={"page": page_no, "line": n, "bbox": _bbox(s)})
+                SourceCell(t, pos=i, where={"page": page_no, "line": n, **_provenance(s)})
                 for i, (t, s) in enumerate(zip(texts, segs, strict=True))
             ]
             out.append((top, SourceRow(cells, where={"page": page_no, "line": n}, padded=True)))
@@ -338,14 +349,18 @@ def _free_items(chars: list[Char], page_no: int) -> list[tuple[float, Paragraph 
     return out
 
 
-def read_page(page: Any, textpage: Any, page_no: int, table_base: int) -> tuple[list, int, bool]:
-    """Items of one page in reading order, tables found, and whether the
-    text layer was garbled (then the items are empty)."""
-    chars, garbled = page_chars(textpage)
-    if garbled:
-        return [], 0, True
-    horizontal, vertical = page_rules(page)
-    grids = _grids(horizontal, vertical)
+def items_from_chars(
+    chars: list[Char],
+    horizontal: list[Rule],
+    vertical: list[Rule],
+    page_no: int,
+    table_base: int = 0,
+    tol: float = _TOL,
+) -> tuple[list[Paragraph | SourceRow], int]:
+    """A page's characters and ruling lines as items in reading order (ruled
+    tables as rows, the rest as text lines), and the number of tables. Used
+    for text-layer pages and, with OCR boxes as characters, for images."""
+    grids = _grids(horizontal, vertical, tol=max(tol, 2.0))
     placed: list[tuple[float, Paragraph | SourceRow]] = []
     free = []
     in_grid: list[list[Char]] = [[] for _ in grids]
@@ -358,11 +373,22 @@ def read_page(page: Any, textpage: Any, page_no: int, table_base: int) -> tuple[
             free.append(c)
     grids_sorted = sorted(range(len(grids)), key=lambda k: -grids[k].top)
     for n, k in enumerate(grids_sorted):
-        for row in _grid_rows(grids[k], in_grid[k], page_no, table_base + n):
+        for row in _grid_rows(grids[k], in_grid[k], page_no, table_base + n, tol):
             placed.append((row.where["top"], row))
     placed.extend(_free_items(free, page_no))
     placed.sort(key=lambda x: -x[0])
-    return [item for _, item in placed], len(grids), False
+    return [item for _, item in placed], len(grids)
+
+
+def read_page(page: Any, textpage: Any, page_no: int, table_base: int) -> tuple[list, int, bool]:
+    """Items of one page in reading order, tables found, and whether the
+    text layer was garbled (then the items are empty)."""
+    chars, garbled = page_chars(textpage)
+    if garbled:
+        return [], 0, True
+    horizontal, vertical = page_rules(page)
+    items, found = items_from_chars(chars, horizontal, vertical, page_no, table_base)
+    return items, found, False
 
 
 def read_pdf(data: bytes) -> Layout:
