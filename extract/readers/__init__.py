@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from extract.layout import Layout
+from extract.readers.html import read_html
 from extract.readers.text import read_text
 
 Reader = Callable[[bytes], Layout]
@@ -17,4 +18,5 @@ Reader = Callable[[bytes], Layout]
 READERS: dict[str, Reader] = {
     "text": read_text,
     "markdown": read_text,
+    "html": read_html,
 }
