@@ -112,6 +112,13 @@ def match_col(text: str, cols: tuple[Col, ...]) -> Col | None:
     return None
 
 
+def grid_width(row: SourceRow) -> int:
+    """Columns of the row's grid: the table's width when the reader knows it
+    (HTML, where a <td> spanning columns appears once), else its cell count."""
+    width = row.where.get("grid_width")
+    return width if isinstance(width, int) else row.width
+
+
 def _marks(text: str, table: Table) -> bool:
     n = norm(text)
     return any(norm(m) in n for m in table.markers)
@@ -169,8 +176,8 @@ class Mapper:
             if len(hits) >= 2 or (hits and self.context is table):
                 if row.positional:
                     header = self.headers.get(table.key)
-                    if header is None or header.width != row.width:
-                        header = self.headers[table.key] = _Header(row.width)
+                    if header is None or header.width != grid_width(row):
+                        header = self.headers[table.key] = _Header(grid_width(row))
                     for i, col in hits.items():
                         pos = row.cells[i].pos if row.cells[i].pos is not None else i
                         header.cols[pos] = col
@@ -232,18 +239,19 @@ class Mapper:
         """Fallback for a row whose value count is off: keep values that sit
         exactly under a header column of the same grid; leave the rest out."""
         header = self.headers.get(table.key)
-        if header is None or not row.positional or header.width != row.width:
+        if header is None or not row.positional or header.width != grid_width(row):
             return False
         cols = {c.key for c in table.cols_of(trow)}
+        by_pos = {c.pos if c.pos is not None else i: c for i, c in enumerate(row.cells)}
         label_pos = row.cells[label_at].pos if row.cells[label_at].pos is not None else label_at
         # The label spilling into a value column means the row is damaged:
         # then a blank there proves nothing, only printed numbers are kept.
         damaged = any(pos <= label_pos for pos in header.cols)
         placed = []
         for pos, col in sorted(header.cols.items()):
-            if col.key not in cols or pos <= label_pos or pos >= row.width:
+            src = by_pos.get(pos)
+            if col.key not in cols or pos <= label_pos or src is None:
                 continue
-            src = row.cells[pos]
             v = parse_value(src.text, money=col.money)
             if v.kind == "text" or (damaged and v.kind == "blank"):
                 continue
