@@ -271,6 +271,17 @@ class Mapper:
 
     def feed_row(self, row: SourceRow) -> None:
         if not any(c.text.strip() for c in row.cells):
+            # A grid reader's blank row is blank cells (a blank 表四 value
+            # row); padding-free rows elsewhere are ghosts and carry nothing.
+            table = self.context
+            if (
+                not row.padded
+                and row.positional
+                and table is not None
+                and table.single_value_row
+                and not any(k[0] == table.key for k in self.out.cells)
+            ):
+                self._unlabelled(row)
             return
         for c in row.cells:
             if not c.text.strip() or parse_value(c.text).kind != "text" or len(norm(c.text)) < 4:

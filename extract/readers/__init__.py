@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from extract.layout import Layout
+from extract.readers.docx import read_docx
 from extract.readers.html import read_html
 from extract.readers.text import read_text
+from extract.readers.word import read_doc
 
 Reader = Callable[[bytes], Layout]
 
@@ -19,4 +21,6 @@ READERS: dict[str, Reader] = {
     "text": read_text,
     "markdown": read_text,
     "html": read_html,
+    "docx": read_docx,
+    "doc": read_doc,
 }
