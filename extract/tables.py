@@ -31,6 +31,7 @@ class Cell:
     note: str | None = None
     unit: str | None = None
     confidence: float = 1.0
+    decimal: str | None = None  # money and fractions exactly as printed ("24252.311082")
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -45,6 +46,8 @@ class Cell:
             out["note"] = self.note
         if self.unit:
             out["unit"] = self.unit
+        if self.decimal:
+            out["decimal"] = self.decimal
         out["source"] = self.where
         out["confidence"] = self.confidence
         return out
@@ -133,8 +136,10 @@ class _Header:
 
 
 class Mapper:
-    def __init__(self, form: Form):
+    def __init__(self, form: Form, confidence: float = 1.0):
         self.form = form
+        self.confidence = confidence  # the reader's confidence in the whole layout
+        self.row: SourceRow | None = None  # the row being placed, for provenance
         self.out = Mapped()
         self.context: Table | None = None
         self.headers: dict[str, _Header] = {}
@@ -188,6 +193,13 @@ class Mapper:
 
     def _put(self, table: Table, row: Row, col: Col, src: SourceCell, v: Value) -> None:
         key = (table.key, row.key, col.key)
+        where = dict(src.where)
+        if self.row is not None and self.row.table_index is not None:
+            where.setdefault("table", self.row.table_index)
+        confidence = self.confidence
+        own = where.get("confidence")
+        if isinstance(own, (int, float)):
+            confidence = min(confidence, float(own))
         cell = Cell(
             table=table.key,
             row=row.key,
@@ -195,9 +207,11 @@ class Mapper:
             value=v.value,
             kind=v.kind,
             raw=src.text,
-            where=src.where,
+            where=where,
             note=v.note,
             unit=v.unit,
+            confidence=round(confidence, 4),
+            decimal=v.decimal,
         )
         old = self.out.cells.get(key)
         if old is not None:
@@ -270,6 +284,7 @@ class Mapper:
         return True
 
     def feed_row(self, row: SourceRow) -> None:
+        self.row = row
         if not any(c.text.strip() for c in row.cells):
             # A grid reader's blank row is blank cells (a blank 表四 value
             # row); padding-free rows elsewhere are ghosts and carry nothing.
@@ -363,7 +378,7 @@ class Mapper:
 
 def map_layout(layout: Layout, form: Form) -> Mapped:
     """Place every row of a read document into the form's cells."""
-    mapper = Mapper(form)
+    mapper = Mapper(form, confidence=layout.confidence)
     for item in layout.items:
         if isinstance(item, Paragraph):
             mapper.feed_paragraph(item)
