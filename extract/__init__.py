@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from extract.checks import run_checks
+from extract.checks import extra_checks, run_checks
 from extract.classify import classify_format
 from extract.forms import all_forms
 from extract.meta import find_meta
@@ -22,7 +22,7 @@ from extract.tables import map_layout, ordered_cells
 
 # Bump when the output for some document can change, so that `xxgk build`
 # knows what to re-extract. Not a release number.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 __all__ = ["EXTRACTOR_VERSION", "UnreadableDocument", "extract"]
 
@@ -46,6 +46,7 @@ def extract(data: bytes, *, source: str = "-", name: str | None = None) -> dict[
     warnings: list[dict[str, Any]] = []
     cells_out: list[dict[str, Any]] = []
     checks: list[dict[str, Any]] = []
+    more_checks: list[dict[str, Any]] = []
     if form is not None:
         mapped = map_layout(layout, form)
         warnings.extend(mapped.warnings)
@@ -53,6 +54,7 @@ def extract(data: bytes, *, source: str = "-", name: str | None = None) -> dict[
         for c in cells_out:
             c["source"] = {"reader": layout.reader, **c["source"]}
         checks = run_checks(form, mapped.cells)
+        more_checks = extra_checks(form, mapped.cells, [p.text for p in layout.paragraphs()])
     if meta.agency is None:
         warnings.append({"code": "no_agency", "message": "agency not found in the document"})
     if meta.year is None:
@@ -73,6 +75,7 @@ def extract(data: bytes, *, source: str = "-", name: str | None = None) -> dict[
         "agency_source": meta.agency_source,
         "year_source": meta.year_source,
         "format_source": fmt_how,
+        "extra_checks": more_checks,
         "warnings": warnings,
         "extractor_version": EXTRACTOR_VERSION,
     }

@@ -103,7 +103,7 @@ def flagged_keys(record: dict[str, Any]) -> tuple[set[Key], set[tuple[str, str]]
     """Cells (table, row, col) and rows (table, row) the record warns about."""
     cells: set[Key] = set()
     rows: set[tuple[str, str]] = set()
-    for check in record.get("checks") or []:
+    for check in [*(record.get("checks") or []), *(record.get("extra_checks") or [])]:
         if check.get("ok") is True:
             continue
         for ref in check.get("cells") or []:
