@@ -8,9 +8,11 @@ extractor.
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import random
+import zipfile
 
 AGENCY = "测试市测试区人民政府办公室"
 APPLICANT_COLS = (
@@ -320,4 +322,18 @@ def to_docx(v: dict[tuple[str, str, str], str]) -> bytes:
     doc.add_paragraph("2023年1月20日")
     buf = io.BytesIO()
     doc.save(buf)
+    return buf.getvalue()
+
+
+@functools.cache
+def zip_bomb() -> bytes:
+    """250 MB of spaces in a ~250 KB DOCX, streamed into the zip."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("word/document.xml", "w", force_zip64=True) as part:
+            part.write(b"<w:document>")
+            chunk = b" " * 2**20
+            for _ in range(250):
+                part.write(chunk)
     return buf.getvalue()

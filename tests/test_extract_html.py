@@ -7,7 +7,7 @@ import pytest
 from conftest import SHARED
 from reportgen import AGENCY, T3_RESULT_ROWS, TITLE, expected, make_values, to_html
 
-from extract import extract
+from extract import UnreadableDocument, extract
 from extract.readers.html import decode_html, read_html
 
 
@@ -133,10 +133,15 @@ def key_label(key):
     return labels[key]
 
 
-def test_hostile_html_is_a_clear_failure_or_a_record():
+def test_deeply_nested_html_is_refused_with_a_reason():
     deep = "<html><body>" + "<div>" * 100000 + "x" + "</div>" * 100000 + "</body></html>"
-    layout = read_html(deep.encode())
-    assert layout.reader == "html"
+    with pytest.raises(UnreadableDocument, match="levels deep"):
+        read_html(deep.encode())
+    nested_ok = "<html><body>" + "<div>" * 100 + "正文" + "</div>" * 100 + "</body></html>"
+    assert read_html(nested_ok.encode()).paragraphs()[0].text == "正文"
+
+
+def test_hostile_spans_are_clamped():
     huge_span = '<table><tr><td colspan="999999999" rowspan="99999999">x</td></tr></table>'
     layout = read_html(huge_span.encode())
     assert layout.rows()[0].cells[0].span <= 100

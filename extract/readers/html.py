@@ -87,7 +87,9 @@ _CONDITIONAL = re.compile(r"<!\[(?:end)?if[^\]]*\]>|\[(?:end)?if[^\]]*\]", re.I)
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 _REPORT_WORDS = ("本年新收", "自然人", "行政复议", "主动公开", "本年制发", "规章", "总计")
 MAX_SPAN = 100  # a hostile colspan/rowspan cannot blow up the grid
-MAX_DEPTH = 400
+# libxml2 silently drops content nested deeper than 255 elements: a page that
+# deep is refused rather than read with holes.
+MAX_DEPTH = 250
 
 
 def decode_html(data: bytes) -> tuple[str, str]:
@@ -284,6 +286,14 @@ def _read_body(body: etree._Element) -> list[Paragraph | SourceRow]:
     return items
 
 
+def _depth(root: etree._Element) -> int:
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def read_html(data: bytes) -> Layout:
     text, encoding = decode_html(data)
     text = text.replace("\x00", "")
@@ -296,9 +306,10 @@ def read_html(data: bytes) -> Layout:
         raise UnreadableDocument(f"HTML cannot be parsed: {e}") from None
     etree.strip_elements(root, *_DROP, with_tail=False)
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
-    depth = max((sum(1 for _ in el.iterancestors()) for el in root.iter()), default=0)
-    if depth > MAX_DEPTH:
-        raise UnreadableDocument(f"HTML nested {depth} levels deep (limit {MAX_DEPTH})")
+    if _depth(root) >= MAX_DEPTH:
+        raise UnreadableDocument(
+            f"HTML nested {MAX_DEPTH} or more levels deep: the parser drops what lies deeper"
+        )
     body = find_body(root)
     items = _read_body(body)
     title = _title(root)

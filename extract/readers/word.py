@@ -29,6 +29,14 @@ from extract.sniff import UnreadableDocument
 
 CONVERT_TIMEOUT = 120.0
 _profile: dict[int, Path] = {}
+_running: set[int] = set()  # process groups of converters running now
+
+
+def kill_converters() -> None:
+    """Kill every converter this process has running (its whole group)."""
+    for pgid in list(_running):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, signal.SIGKILL)
 
 
 def _run(cmd: list[str], timeout: float, cwd: str | None = None) -> subprocess.CompletedProcess:
@@ -40,6 +48,7 @@ def _run(cmd: list[str], timeout: float, cwd: str | None = None) -> subprocess.C
         cwd=cwd,
         start_new_session=True,
     )
+    _running.add(proc.pid)
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -47,6 +56,11 @@ def _run(cmd: list[str], timeout: float, cwd: str | None = None) -> subprocess.C
             os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
         raise UnreadableDocument(f"{Path(cmd[0]).name} timed out after {timeout:g} s") from None
+    finally:
+        # LibreOffice's launcher may leave its soffice.bin behind: end the group.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        _running.discard(proc.pid)
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
