@@ -268,8 +268,10 @@ def _extract_command() -> Any:
 
     import inspect
 
-    command.help = inspect.cleandoc(single.help or "") + "\n\n" + inspect.cleandoc(
-        command.callback.__doc__ or ""
+    command.help = (
+        inspect.cleandoc(single.help or "")
+        + "\n\n"
+        + inspect.cleandoc(command.callback.__doc__ or "")
     )
     return command
 
