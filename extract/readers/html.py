@@ -24,7 +24,6 @@ import re
 import unicodedata
 
 from lxml import etree
-from lxml import html as lhtml
 
 from extract.layout import Layout, Paragraph, SourceCell, SourceRow
 from extract.sniff import UnreadableDocument, decode_text
@@ -212,9 +211,7 @@ def find_body(root: etree._Element) -> etree._Element:
     if body is None:
         body = root
     tables = [t for t in body.iter("table") if _is_report_table(t)]
-    hinted = [
-        el for el in body.iter() if isinstance(el.tag, str) and _BODY_HINTS.search(_classes(el))
-    ]
+    hinted = [el for el in body.xpath(".//*[@class or @id]") if _BODY_HINTS.search(_classes(el))]
     if tables:
         holding = [el for el in hinted if all(el in t.iterancestors() for t in tables)]
         if holding:
@@ -287,10 +284,10 @@ def _read_body(body: etree._Element) -> list[Paragraph | SourceRow]:
 
 
 def _depth(root: etree._Element) -> int:
-    depth = deepest = 0
-    for event, _ in etree.iterwalk(root, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        deepest = max(deepest, depth)
+    """Nesting depth of the deepest leaf (walked from leaves only)."""
+    deepest = 0
+    for leaf in root.xpath("//*[not(*)]"):
+        deepest = max(deepest, sum(1 for _ in leaf.iterancestors()) + 1)
     return deepest
 
 
@@ -300,10 +297,14 @@ def read_html(data: bytes) -> Layout:
     if not text.strip():
         raise UnreadableDocument("empty HTML page")
     try:
-        parser = lhtml.HTMLParser(remove_comments=True, remove_pis=True)
-        root = lhtml.document_fromstring(text, parser=parser)
-    except (etree.ParserError, ValueError) as e:
+        # Plain etree elements: lxml.html's element classes cost a Python
+        # lookup per element.
+        parser = etree.HTMLParser(remove_comments=True, remove_pis=True)
+        root = etree.fromstring(text, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as e:
         raise UnreadableDocument(f"HTML cannot be parsed: {e}") from None
+    if root is None:
+        raise UnreadableDocument("HTML page without any element")
     etree.strip_elements(root, *_DROP, with_tail=False)
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     if _depth(root) >= MAX_DEPTH:
