@@ -159,3 +159,40 @@ def test_corpus_html_accuracy():
     assert summary["crashes"] == 0
     assert summary["silent_errors"] == 0
     assert summary["cell_accuracy"] >= 0.995
+
+
+def test_table_layout_page_without_content_hints():
+    """An old portal: the whole page is a layout table, the report's tables
+    sit inside one of its cells, and no container names itself."""
+    values = make_values(8)
+    page = to_html(values).replace('<div class="TRS_Editor">', "<div>")
+    page = page.replace('<div class="main">', '<table width="100%"><tr><td>栏目 导航 12</td><td>')
+    page = page.replace(
+        '</div></div><div class="footer">', '</div></td></tr></table><div class="footer">'
+    )
+    assert "TRS_Editor" not in page and page.count("<table") == 5
+    record = extract(page.encode(), name="r.html")
+    assert_report(record, values)
+    assert "版权所有" not in " ".join(record["sections"].values())
+
+
+def test_tail_text_after_a_table_is_read_once():
+    layout = read_html(
+        b"<html><body><div><table><tr><td>x</td></tr></table>TAIL<p>y</p></div></body></html>"
+    )
+    assert [p.text for p in layout.paragraphs()] == ["TAIL", "y"]
+
+
+def test_single_table_wrapper_climbs_to_the_narrative():
+    values = make_values(9)
+    page = to_html(values).replace('<div class="TRS_Editor">', "<div>")
+    # only 表三 is printed, in a wrapper of its own
+    start = page.index('<table border="1" cellspacing="0"><tr><td rowspan="3"')
+    end = page.index("</table>", start) + len("</table>")
+    t3 = page[start:end]
+    body_start = page.index("<p><strong>二、")
+    body_end = page.index("<p><strong>五、")
+    page = page[:body_start] + f'<div class="tbl">{t3}</div>' + page[body_end:]
+    record = extract(page.encode(), name="r.html")
+    assert "认真贯彻落实" in record["sections"]["overview"]  # narrative outside the wrapper
+    assert {c["table"] for c in record["cells"]} == {"t3"}

@@ -210,7 +210,8 @@ def find_body(root: etree._Element) -> etree._Element:
     body = root.find(".//body")
     if body is None:
         body = root
-    tables = [t for t in body.iter("table") if _is_report_table(t)]
+    # innermost report tables: a layout table around them is page chrome
+    tables = [t for t in body.iter("table") if t.find(".//table") is None and _is_report_table(t)]
     hinted = [el for el in body.xpath(".//*[@class or @id]") if _BODY_HINTS.search(_classes(el))]
     if tables:
         holding = [el for el in hinted if all(el in t.iterancestors() for t in tables)]
@@ -219,14 +220,31 @@ def find_body(root: etree._Element) -> etree._Element:
         common = set(tables[0].iterancestors())
         for t in tables[1:]:
             common &= set(t.iterancestors())
-        if common:
-            return max(common, key=lambda el: sum(1 for _ in el.iterancestors()))
-        return body
+        if not common:
+            return body
+        found = max(common, key=lambda el: sum(1 for _ in el.iterancestors()))
+        # A wrapper holding nothing but the tables: climb to the narrative
+        # around them (统计期限, sections), never past a layout cell.
+        while (
+            found is not body
+            and found.tag != "td"
+            and found.getparent() is not None
+            and _own_text(found) < 100
+        ):
+            found = found.getparent()
+        return found
     if hinted:
         best = max(hinted, key=lambda el: len("".join(el.itertext()).strip()))
         if len("".join(best.itertext()).strip()) >= 200:
             return best
     return body
+
+
+def _own_text(el: etree._Element) -> int:
+    """Characters of text in ``el`` outside its tables."""
+    total = len("".join(el.itertext()))
+    inner = sum(len("".join(t.itertext())) for t in el.iter("table") if t.find(".//table") is None)
+    return total - inner
 
 
 def _title(root: etree._Element) -> str | None:
@@ -257,18 +275,18 @@ def _read_body(body: etree._Element) -> list[Paragraph | SourceRow]:
         if text:
             items.append(Paragraph(text, where={"paragraph": len(items)}))
 
+    # A page laid out with tables holds the report's tables inside its own
+    # cells: such a table is a container, read as blocks, not as a grid.
+    layout_tables = {t for t in body.iter("table") if t.find(".//table") is not None}
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, el in walker:
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
-            if tag == "table":
+            if tag == "table" and el not in layout_tables:
                 flush()
                 table_index += 1
                 items.extend(read_table(el, table_index))
-                walker.skip_subtree()
-                # skip_subtree suppresses this element's "end" event: emit its tail here
-                if el.tail:
-                    buf.append(el.tail)
+                walker.skip_subtree()  # its "end" event still comes, with the tail
                 continue
             if tag in _BLOCK:
                 flush()
