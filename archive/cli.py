@@ -26,6 +26,7 @@ def fail(message: str, code: int = 1) -> None:
 # name -> "module:function" (a click command).
 LAZY_COMMANDS: dict[str, str] = {
     "eval": "extract.evaluate:eval_command",
+    "extract": "extract.batch:extract_command",  # extends the built-in verb to directories
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from extract.checks import run_checks
+from extract.checks import extra_checks, run_checks
 from extract.classify import classify_format
 from extract.detached import assign_detached_rows
 from extract.flat import expand_flat_tables, mark_split_cells
@@ -25,7 +25,7 @@ from extract.tables import map_layout, ordered_cells
 
 # Bump when the output for some document can change, so that `xxgk build`
 # knows what to re-extract. Not a release number.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 __all__ = ["EXTRACTOR_VERSION", "UnreadableDocument", "extract"]
 
@@ -49,6 +49,7 @@ def extract(data: bytes, *, source: str = "-", name: str | None = None) -> dict[
     warnings: list[dict[str, Any]] = []
     cells_out: list[dict[str, Any]] = []
     checks: list[dict[str, Any]] = []
+    more_checks: list[dict[str, Any]] = []
     if form is not None:
         layout = assign_detached_rows(expand_flat_tables(layout, form), form)
         mapped = map_layout(layout, form)
@@ -59,7 +60,8 @@ def extract(data: bytes, *, source: str = "-", name: str | None = None) -> dict[
             c["source"] = {"reader": layout.reader, **c["source"]}
         mark_split_cells(cells_out)
         checks = run_checks(form, mapped.cells)
-        mark_ocr_cells(cells_out, checks)
+        more_checks = extra_checks(form, mapped.cells, [p.text for p in layout.paragraphs()])
+        mark_ocr_cells(cells_out, checks + more_checks)
     else:
         warnings.extend(layout.warnings)
     if meta.agency is None:
@@ -82,6 +84,7 @@ def extract(data: bytes, *, source: str = "-", name: str | None = None) -> dict[
         "agency_source": meta.agency_source,
         "year_source": meta.year_source,
         "format_source": fmt_how,
+        "extra_checks": more_checks,
         "warnings": warnings,
         "extractor_version": EXTRACTOR_VERSION,
     }

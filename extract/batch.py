@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import os
 import resource
+import signal
 import time
 import traceback
 from collections.abc import Iterable, Iterator
@@ -30,7 +32,20 @@ class Job:
     name: str | None = None  # original file name, a hint for the type
 
 
-def _worker(conn: Connection, memory_mb: int | None) -> None:
+MAX_BYTES = 100 * 1024 * 1024  # no report is this large; a file that is gets refused unread
+
+
+def _on_terminate(signum: int, frame: Any) -> None:
+    """Killed for overrunning its time: take the converters (LibreOffice runs
+    in its own session) down too, then go."""
+    from extract.readers.word import kill_converters
+
+    kill_converters()
+    os._exit(1)
+
+
+def _worker(conn: Connection, memory_mb: int | None, max_bytes: int | None = MAX_BYTES) -> None:
+    signal.signal(signal.SIGTERM, _on_terminate)
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -44,6 +59,19 @@ def _worker(conn: Connection, memory_mb: int | None) -> None:
         if job is None:
             return
         try:
+            size = os.stat(job.path).st_size
+            if max_bytes and size > max_bytes:
+                conn.send(
+                    (
+                        job.key,
+                        {
+                            "failure": f"file too large: {size / 2**20:.0f} MB "
+                            f"(limit {max_bytes / 2**20:.0f} MB)",
+                            "kind": "too_large",
+                        },
+                    )
+                )
+                continue
             data = Path(job.path).read_bytes()
             record = extract(data, source=job.source or job.path, name=job.name or job.path)
             conn.send((job.key, record))
@@ -59,22 +87,31 @@ def _worker(conn: Connection, memory_mb: int | None) -> None:
 
 
 class _Slot:
-    def __init__(self, ctx: Any, memory_mb: int | None):
+    def __init__(self, ctx: Any, memory_mb: int | None, max_bytes: int | None):
         self.ctx = ctx
         self.memory_mb = memory_mb
+        self.max_bytes = max_bytes
         self.start()
 
     def start(self) -> None:
         self.conn, child = self.ctx.Pipe()
-        self.proc = self.ctx.Process(target=_worker, args=(child, self.memory_mb), daemon=True)
+        self.proc = self.ctx.Process(
+            target=_worker, args=(child, self.memory_mb, self.max_bytes), daemon=True
+        )
         self.proc.start()
         child.close()
         self.job: Job | None = None
         self.started = 0.0
 
     def kill(self) -> None:
-        self.proc.kill()
-        self.proc.join(5)
+        """SIGTERM first, so the worker can kill its converters; SIGKILL if
+        it does not go at once (stuck in C code)."""
+        if self.proc.is_alive():
+            self.proc.terminate()
+            self.proc.join(2)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(5)
         self.conn.close()
 
 
@@ -84,11 +121,15 @@ def extract_many(
     workers: int = 2,
     timeout: float = 120.0,
     memory_mb: int | None = 2048,
+    max_bytes: int | None = MAX_BYTES,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Yield (key, record or failure) for every job, in completion order."""
+    """Yield (key, record or failure) for every job, in completion order.
+
+    Each document gets ``timeout`` seconds and ``memory_mb`` of address space
+    in a worker process; a file over ``max_bytes`` is refused unread."""
     ctx = mp.get_context("forkserver")
     pending = iter(jobs)
-    slots = [_Slot(ctx, memory_mb) for _ in range(max(1, workers))]
+    slots = [_Slot(ctx, memory_mb, max_bytes) for _ in range(max(1, workers))]
     exhausted = False
     try:
         while True:
@@ -137,3 +178,106 @@ def extract_many(
                 slot.proc.join(1)
                 if slot.proc.is_alive():
                     slot.kill()
+
+
+def iter_documents(root: Path) -> Iterator[Path]:
+    """Every regular file under ``root``, sorted, hidden ones skipped."""
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_file() and not path.is_symlink():
+            yield path
+
+
+def run_batch(
+    root: Path,
+    *,
+    jobs: int,
+    timeout: float,
+    memory_mb: int | None,
+    max_mb: float | None,
+    out: Any,
+) -> dict[str, int]:
+    """Extract every document under ``root``, writing one JSON line per
+    document (the record, or ``{"source", "failure", "kind"}``) to ``out``
+    as each finishes. Returns counts by outcome."""
+    import json
+
+    todo = [Job(str(p), str(p), source=str(p), name=p.name) for p in iter_documents(root)]
+    counts: dict[str, int] = {"documents": len(todo), "read": 0}
+    max_bytes = int(max_mb * 2**20) if max_mb else None
+    for key, result in extract_many(
+        todo, workers=jobs, timeout=timeout, memory_mb=memory_mb, max_bytes=max_bytes
+    ):
+        if "failure" in result:
+            result = {"source": key, **result}
+            counts[result.get("kind") or "failure"] = (
+                counts.get(result.get("kind") or "failure", 0) + 1
+            )
+        else:
+            counts["read"] += 1
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.flush()
+    return counts
+
+
+def _extract_command() -> Any:
+    import click
+
+    from archive import cli as archive_cli
+
+    single = archive_cli.extract  # the one-document verb this one extends
+
+    @click.command("extract", help=single.help)
+    @click.argument("path")
+    @click.option("--json", "as_json", is_flag=True, help="Print the record as JSON (the default).")
+    @click.option(
+        "--pretty", is_flag=True, help="Print the tables, checks and warnings for people."
+    )
+    @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=2, show_default=True,
+                  help="Worker processes, when PATH is a directory.")  # fmt: skip
+    @click.option("--timeout", type=click.FloatRange(1), default=120, show_default=True,
+                  help="Seconds per document before it is recorded as a failure.")  # fmt: skip
+    @click.option("--memory", "memory_mb", type=click.IntRange(64), default=2048,
+                  show_default=True, help="Address-space limit per worker, in MB.")  # fmt: skip
+    @click.option("--max-size", "max_mb", type=click.FloatRange(0.001), default=100,
+                  show_default=True, help="Refuse files larger than this many MB unread.")  # fmt: skip
+    @click.pass_context
+    def command(ctx, path, as_json, pretty, jobs, timeout, memory_mb, max_mb) -> None:
+        """PATH a directory: every document under it, in parallel, one JSON
+        line each (record or failure); a summary on stderr."""
+        import sys
+
+        root = Path(path)
+        if path == "-" or not root.is_dir():
+            ctx.invoke(single, path=path, as_json=as_json, pretty=pretty)
+            return
+        if pretty:
+            archive_cli.fail("--pretty prints one document; give a file, not a directory", 2)
+        counts = run_batch(
+            root, jobs=jobs, timeout=timeout, memory_mb=memory_mb, max_mb=max_mb, out=sys.stdout
+        )
+        failed = {k: v for k, v in counts.items() if k not in ("documents", "read")}
+        detail = ", ".join(f"{v} {k}" for k, v in sorted(failed.items()))
+        click.echo(
+            f"xxgk: {counts['documents']} documents: {counts['read']} read"
+            + (f", {sum(failed.values())} failed ({detail})" if failed else ""),
+            err=True,
+        )
+
+    import inspect
+
+    command.help = (
+        inspect.cleandoc(single.help or "")
+        + "\n\n"
+        + inspect.cleandoc(command.callback.__doc__ or "")
+    )
+    return command
+
+
+def __getattr__(name: str) -> Any:
+    # Built on first use, so importing extract.batch does not import the CLI.
+    if name == "extract_command":
+        return _extract_command()
+    raise AttributeError(name)

@@ -12,7 +12,8 @@ A wrong cell is *flagged* when the record itself warns about it: a check that
 did not pass (``ok`` false or null) covering the cell, a warning naming its
 table and row (and column, when it names one), or a confidence below 1. A
 document with a wrong cell that nothing flagged is a *silent error* — the
-worst outcome, since nobody reading the archive would know to doubt it.
+worst outcome, since nobody reading the archive would know to doubt it. A cell
+missing from the record is a visible gap and counts as flagged.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def flagged_keys(record: dict[str, Any]) -> tuple[set[Key], set[tuple[str, str]]
     """Cells (table, row, col) and rows (table, row) the record warns about."""
     cells: set[Key] = set()
     rows: set[tuple[str, str]] = set()
-    for check in record.get("checks") or []:
+    for check in [*(record.get("checks") or []), *(record.get("extra_checks") or [])]:
         if check.get("ok") is True:
             continue
         for ref in check.get("cells") or []:
@@ -152,7 +153,8 @@ def score(record: dict[str, Any], truth: dict[str, Any], result: DocResult) -> N
                 "got": None if value is MISSING else value,
                 "missing": value is MISSING,
                 "raw": None if cell is None else cell.get("raw"),
-                "flagged": key in flag_cells or key[:2] in flag_rows,
+                # A missing cell is a visible gap, never a silent error.
+                "flagged": value is MISSING or key in flag_cells or key[:2] in flag_rows,
             }
         )
     result.extra = sorted(".".join(k) for k in got if k not in truth_keys and not _is_soft(k, soft))

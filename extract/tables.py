@@ -31,6 +31,7 @@ class Cell:
     note: str | None = None
     unit: str | None = None
     confidence: float = 1.0
+    decimal: str | None = None  # money and fractions exactly as printed ("24252.311082")
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -45,6 +46,8 @@ class Cell:
             out["note"] = self.note
         if self.unit:
             out["unit"] = self.unit
+        if self.decimal:
+            out["decimal"] = self.decimal
         out["source"] = self.where
         out["confidence"] = self.confidence
         return out
@@ -112,6 +115,13 @@ def match_col(text: str, cols: tuple[Col, ...]) -> Col | None:
     return None
 
 
+def grid_width(row: SourceRow) -> int:
+    """Columns of the row's grid: the table's width when the reader knows it
+    (HTML, where a <td> spanning columns appears once), else its cell count."""
+    width = row.where.get("grid_width")
+    return width if isinstance(width, int) else row.width
+
+
 def _marks(text: str, table: Table) -> bool:
     n = norm(text)
     return any(norm(m) in n for m in table.markers)
@@ -126,8 +136,10 @@ class _Header:
 
 
 class Mapper:
-    def __init__(self, form: Form):
+    def __init__(self, form: Form, confidence: float = 1.0):
         self.form = form
+        self.confidence = confidence  # the reader's confidence in the whole layout
+        self.row: SourceRow | None = None  # the row being placed, for provenance
         self.out = Mapped()
         self.context: Table | None = None
         self.headers: dict[str, _Header] = {}
@@ -169,8 +181,8 @@ class Mapper:
             if len(hits) >= 2 or (hits and self.context is table):
                 if row.positional:
                     header = self.headers.get(table.key)
-                    if header is None or header.width != row.width:
-                        header = self.headers[table.key] = _Header(row.width)
+                    if header is None or header.width != grid_width(row):
+                        header = self.headers[table.key] = _Header(grid_width(row))
                     for i, col in hits.items():
                         pos = row.cells[i].pos if row.cells[i].pos is not None else i
                         header.cols[pos] = col
@@ -181,6 +193,13 @@ class Mapper:
 
     def _put(self, table: Table, row: Row, col: Col, src: SourceCell, v: Value) -> None:
         key = (table.key, row.key, col.key)
+        where = dict(src.where)
+        if self.row is not None and self.row.table_index is not None:
+            where.setdefault("table", self.row.table_index)
+        confidence = self.confidence
+        own = where.get("confidence")
+        if isinstance(own, (int, float)):
+            confidence = min(confidence, float(own))
         cell = Cell(
             table=table.key,
             row=row.key,
@@ -188,9 +207,11 @@ class Mapper:
             value=v.value,
             kind=v.kind,
             raw=src.text,
-            where=src.where,
+            where=where,
             note=v.note,
             unit=v.unit,
+            confidence=round(confidence, 4),
+            decimal=v.decimal,
         )
         old = self.out.cells.get(key)
         if old is not None:
@@ -232,18 +253,19 @@ class Mapper:
         """Fallback for a row whose value count is off: keep values that sit
         exactly under a header column of the same grid; leave the rest out."""
         header = self.headers.get(table.key)
-        if header is None or not row.positional or header.width != row.width:
+        if header is None or not row.positional or header.width != grid_width(row):
             return False
         cols = {c.key for c in table.cols_of(trow)}
+        by_pos = {c.pos if c.pos is not None else i: c for i, c in enumerate(row.cells)}
         label_pos = row.cells[label_at].pos if row.cells[label_at].pos is not None else label_at
         # The label spilling into a value column means the row is damaged:
         # then a blank there proves nothing, only printed numbers are kept.
         damaged = any(pos <= label_pos for pos in header.cols)
         placed = []
         for pos, col in sorted(header.cols.items()):
-            if col.key not in cols or pos <= label_pos or pos >= row.width:
+            src = by_pos.get(pos)
+            if col.key not in cols or pos <= label_pos or src is None:
                 continue
-            src = row.cells[pos]
             v = parse_value(src.text, money=col.money)
             if v.kind == "text" or (damaged and v.kind == "blank"):
                 continue
@@ -262,7 +284,19 @@ class Mapper:
         return True
 
     def feed_row(self, row: SourceRow) -> None:
+        self.row = row
         if not any(c.text.strip() for c in row.cells):
+            # A grid reader's blank row is blank cells (a blank 表四 value
+            # row); padding-free rows elsewhere are ghosts and carry nothing.
+            table = self.context
+            if (
+                not row.padded
+                and row.positional
+                and table is not None
+                and table.single_value_row
+                and not any(k[0] == table.key for k in self.out.cells)
+            ):
+                self._unlabelled(row)
             return
         for c in row.cells:
             if not c.text.strip() or parse_value(c.text).kind != "text" or len(norm(c.text)) < 4:
@@ -344,7 +378,7 @@ class Mapper:
 
 def map_layout(layout: Layout, form: Form) -> Mapped:
     """Place every row of a read document into the form's cells."""
-    mapper = Mapper(form)
+    mapper = Mapper(form, confidence=layout.confidence)
     for item in layout.items:
         if isinstance(item, Paragraph):
             mapper.feed_paragraph(item)

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 NOT_APPLICABLE = frozenset(
     {"/", "\\", "-", "--", "—", "——", "–", "－", "―", "不适用", "N/A", "n/a", "NA", "无", "…", "×"}
@@ -35,6 +36,7 @@ class Value:
         return self.kind in ("number", "zero", "na", "blank")
 
 
+@lru_cache(maxsize=65536)
 def parse_value(raw: str, *, money: bool = False) -> Value:
     """Read one printed cell.
 

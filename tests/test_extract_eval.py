@@ -71,17 +71,22 @@ def test_eval_flags_cells_of_failed_checks(tmp_path):
     record = {
         "year": 2022,
         "format": "2021",
-        "cells": [{"table": "t4", "row": "review", "col": "total", "value": 3}],
+        "cells": [
+            {"table": "t4", "row": "review", "col": "total", "value": 3},
+            {"table": "t4", "row": "review", "col": "pending", "value": 0},
+        ],
         "checks": [{"rule": "t4_total", "ok": False, "cells": ["t4.review.total"]}],
     }
     truth = {"year": 2022, "format": "2021", "cells": [
         {"table": "t4", "row": "review", "col": "total", "value": 2},
         {"table": "t4", "row": "review", "col": "upheld", "value": None},
+        {"table": "t4", "row": "review", "col": "pending", "value": None},
     ]}  # fmt: skip
     result = DocResult("x.html", "html")
     score(record, truth, result)
-    assert [w["flagged"] for w in result.wrong] == [True, False]
-    assert result.wrong[1]["missing"]
+    # wrong and checked: flagged; missing: a visible gap; 0 for a blank: silent
+    assert [w["flagged"] for w in result.wrong] == [True, True, False]
+    assert result.wrong[1]["missing"] and not result.wrong[2]["missing"]
     assert result.silent
 
 

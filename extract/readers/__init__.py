@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from extract.layout import Layout
+from extract.readers.docx import read_docx
+from extract.readers.html import read_html
 from extract.readers.ocr import read_image
 from extract.readers.pdf import read_pdf
 from extract.readers.text import read_text
+from extract.readers.word import read_doc
 
 Reader = Callable[[bytes], Layout]
 
@@ -21,4 +24,7 @@ READERS: dict[str, Reader] = {
     "markdown": read_text,
     "pdf": read_pdf,
     "image": read_image,
+    "html": read_html,
+    "docx": read_docx,
+    "doc": read_doc,
 }

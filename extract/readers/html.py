@@ -1,0 +1,340 @@
+"""Portal HTML pages and Word-exported HTML.
+
+The page is decoded from its bytes (BOM, then a declared charset that really
+decodes, then UTF-8, then GB18030), the report body is found among the page
+chrome (TRS_Editor, #zoom, UCAP-CONTENT, article …, or the smallest container
+holding the report's tables), and the body is read in order into paragraphs
+and table rows.
+
+Tables become a true grid: rowspan/colspan are expanded into grid positions,
+but each source ``<td>`` appears once, in the row where it starts, with its
+grid column (``pos``) and ``span``; the row records the table's grid width.
+The template mapper reads values in order and falls back to grid positions
+only when a row shows more or fewer values than its template row.
+
+Word markup is flattened: nested ``<font>``/``<span>``, ``<o:p>``, ``&nbsp;``,
+comments (``<!--[if !supportLists]-->``) and scripts/styles are dropped; block
+elements and ``<br>`` inside a cell become line breaks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+from lxml import etree
+
+from extract.layout import Layout, Paragraph, SourceCell, SourceRow
+from extract.sniff import UnreadableDocument, decode_text
+
+# Elements that end a line of text.
+_BLOCK = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "center",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tfoot",
+        "tr",
+        "ul",
+        "br",
+        "caption",
+    ]
+)
+_DROP = ("script", "style", "noscript", "template", "iframe", "object", "select", "button")
+# Report-body containers of the portal CMS families (shared/research/portals.md).
+_BODY_HINTS = re.compile(
+    r"trs_editor|trs_ueditor|ucap-content|ucapcontent|\bzoom\b|article[_-]?content|"
+    r"\bcontent[_-]?(?:text|body|main)?\b|\bview\b|\bxxgk[_-]?content|\bnews[_-]?content|"
+    r"\bdetail[_-]?content|\bmain[_-]?content|\bart[_-]?con",
+    re.I,
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_CONDITIONAL = re.compile(r"<!\[(?:end)?if[^\]]*\]>|\[(?:end)?if[^\]]*\]", re.I)
+_WS = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
+_REPORT_WORDS = ("本年新收", "自然人", "行政复议", "主动公开", "本年制发", "规章", "总计")
+MAX_SPAN = 100  # a hostile colspan/rowspan cannot blow up the grid
+# libxml2 silently drops content nested deeper than 255 elements: a page that
+# deep is refused rather than read with holes.
+MAX_DEPTH = 250
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """Text and encoding of an HTML page: BOM, then the declared charset when
+    the bytes really decode with it, then UTF-8, then GB18030 (deps G9)."""
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace"), enc
+    m = _META_CHARSET.search(data[:8192])
+    if m:
+        declared = m.group(1).decode("ascii", "ignore").lower()
+        if declared in ("gbk", "gb2312", "gb_2312-80", "x-gbk", "cp936", "gb18030"):
+            declared = "gb18030"
+        try:
+            codecs.lookup(declared)
+            return data.decode(declared), declared
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong declaration is common; trust the bytes
+    return decode_text(data)
+
+
+def _clean(text: str) -> str:
+    """One line of visible text: conditional-comment leftovers dropped, runs of
+    spaces (&nbsp;, U+3000 …) collapsed, ends stripped."""
+    text = _CONDITIONAL.sub("", text)
+    return _WS.sub(" ", text).strip()
+
+
+def _cell_text(el: etree._Element) -> str:
+    """Visible text of a cell; blocks and <br> inside it become newlines."""
+    parts: list[str] = []
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if event == "start":
+            if node is not el and tag in _BLOCK:
+                parts.append("\n")
+            if node.text:
+                parts.append(node.text)
+        elif node is not el:
+            if tag in _BLOCK:
+                parts.append("\n")
+            if node.tail:
+                parts.append(node.tail)
+    lines = [_clean(x) for x in "".join(parts).split("\n")]
+    return "\n".join(x for x in lines if x)
+
+
+def _span(el: etree._Element, attr: str) -> int:
+    raw = (el.get(attr) or "1").strip()
+    m = re.match(r"\d+", raw)
+    n = int(m.group()) if m else 1
+    return min(max(n, 1), MAX_SPAN)
+
+
+def _own_rows(table: etree._Element) -> list[etree._Element]:
+    """The <tr>s of this table, not of tables nested inside its cells."""
+    return [tr for tr in table.iter("tr") if next(tr.iterancestors("table"), None) is table]
+
+
+def read_table(table: etree._Element, index: int) -> list[SourceRow]:
+    """A table as grid rows: each <td> once, at its grid column, with its span."""
+    occupied: set[tuple[int, int]] = set()
+    raw_rows: list[list[SourceCell]] = []
+    width = 0
+    for r, tr in enumerate(_own_rows(table)):
+        cells: list[SourceCell] = []
+        col = 0
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+                continue
+            while (r, col) in occupied:
+                col += 1
+            rs, cs = _span(td, "rowspan"), _span(td, "colspan")
+            for dr in range(rs):
+                for dc in range(cs):
+                    occupied.add((r + dr, col + dc))
+            where = {"table": index, "row": r, "col": col}
+            if rs > 1:
+                where["rowspan"] = rs
+            if cs > 1:
+                where["colspan"] = cs
+            cells.append(SourceCell(_cell_text(td), pos=col, span=cs, where=where))
+            col += cs
+            width = max(width, col)
+        raw_rows.append(cells)
+    rows = []
+    for r, cells in enumerate(raw_rows):
+        if not cells:
+            continue
+        rows.append(
+            SourceRow(
+                cells,
+                where={"table": index, "row": r, "grid_width": width},
+                padded=False,
+                positional=True,
+                table_index=index,
+            )
+        )
+    return rows
+
+
+def _classes(el: etree._Element) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}"
+
+
+def _is_report_table(table: etree._Element) -> bool:
+    text = "".join(table.itertext())
+    return sum(w in text for w in _REPORT_WORDS) >= 2
+
+
+def find_body(root: etree._Element) -> etree._Element:
+    """The element holding the report: the innermost known content container
+    that holds every report table (or, without tables, the one with the most
+    text); else the tables' common ancestor; else <body>."""
+    body = root.find(".//body")
+    if body is None:
+        body = root
+    # innermost report tables: a layout table around them is page chrome
+    tables = [t for t in body.iter("table") if t.find(".//table") is None and _is_report_table(t)]
+    hinted = [el for el in body.xpath(".//*[@class or @id]") if _BODY_HINTS.search(_classes(el))]
+    if tables:
+        holding = [el for el in hinted if all(el in t.iterancestors() for t in tables)]
+        if holding:
+            return max(holding, key=lambda el: sum(1 for _ in el.iterancestors()))
+        common = set(tables[0].iterancestors())
+        for t in tables[1:]:
+            common &= set(t.iterancestors())
+        if not common:
+            return body
+        found = max(common, key=lambda el: sum(1 for _ in el.iterancestors()))
+        # A wrapper holding nothing but the tables: climb to the narrative
+        # around them (统计期限, sections), never past a layout cell.
+        while (
+            found is not body
+            and found.tag != "td"
+            and found.getparent() is not None
+            and _own_text(found) < 100
+        ):
+            found = found.getparent()
+        return found
+    if hinted:
+        best = max(hinted, key=lambda el: len("".join(el.itertext()).strip()))
+        if len("".join(best.itertext()).strip()) >= 200:
+            return best
+    return body
+
+
+def _own_text(el: etree._Element) -> int:
+    """Characters of text in ``el`` outside its tables."""
+    total = len("".join(el.itertext()))
+    inner = sum(len("".join(t.itertext())) for t in el.iter("table") if t.find(".//table") is None)
+    return total - inner
+
+
+def _title(root: etree._Element) -> str | None:
+    for name in ("ArticleTitle", "articletitle", "title", "Title"):
+        for meta in root.iter("meta"):
+            if meta.get("name") == name and (meta.get("content") or "").strip():
+                return _clean(meta.get("content") or "")
+    t = root.find(".//title")
+    if t is not None and (t.text or "").strip():
+        return _clean(t.text or "")
+    h1 = root.find(".//h1")
+    if h1 is not None:
+        text = _clean("".join(h1.itertext()))
+        if text:
+            return text
+    return None
+
+
+def _read_body(body: etree._Element) -> list[Paragraph | SourceRow]:
+    """Paragraphs and table rows of the body, in reading order."""
+    items: list[Paragraph | SourceRow] = []
+    buf: list[str] = []
+    table_index = -1
+
+    def flush() -> None:
+        text = _clean("".join(buf))
+        buf.clear()
+        if text:
+            items.append(Paragraph(text, where={"paragraph": len(items)}))
+
+    # A page laid out with tables holds the report's tables inside its own
+    # cells: such a table is a container, read as blocks, not as a grid.
+    layout_tables = {t for t in body.iter("table") if t.find(".//table") is not None}
+    walker = etree.iterwalk(body, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag == "table" and el not in layout_tables:
+                flush()
+                table_index += 1
+                items.extend(read_table(el, table_index))
+                walker.skip_subtree()  # its "end" event still comes, with the tail
+                continue
+            if tag in _BLOCK:
+                flush()
+            if el.text:
+                buf.append(el.text)
+        else:
+            if tag in _BLOCK:
+                flush()
+            if el is not body and el.tail:
+                buf.append(el.tail)
+    flush()
+    return items
+
+
+def _depth(root: etree._Element) -> int:
+    """Nesting depth of the deepest leaf (walked from leaves only)."""
+    deepest = 0
+    for leaf in root.xpath("//*[not(*)]"):
+        deepest = max(deepest, sum(1 for _ in leaf.iterancestors()) + 1)
+    return deepest
+
+
+def read_html(data: bytes) -> Layout:
+    text, encoding = decode_html(data)
+    text = text.replace("\x00", "")
+    if not text.strip():
+        raise UnreadableDocument("empty HTML page")
+    try:
+        # Plain etree elements: lxml.html's element classes cost a Python
+        # lookup per element.
+        parser = etree.HTMLParser(remove_comments=True, remove_pis=True)
+        root = etree.fromstring(text, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as e:
+        raise UnreadableDocument(f"HTML cannot be parsed: {e}") from None
+    if root is None:
+        raise UnreadableDocument("HTML page without any element")
+    etree.strip_elements(root, *_DROP, with_tail=False)
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    if _depth(root) >= MAX_DEPTH:
+        raise UnreadableDocument(
+            f"HTML nested {MAX_DEPTH} or more levels deep: the parser drops what lies deeper"
+        )
+    body = find_body(root)
+    items = _read_body(body)
+    title = _title(root)
+    return Layout(
+        reader="html",
+        items=items,
+        title=title and unicodedata.normalize("NFC", title),
+        encoding=encoding,
+    )

@@ -1,0 +1,119 @@
+"""Hostile input in a batch: each file becomes a recorded failure with a
+one-line reason (or, for a readable-but-empty file, a record without cells),
+within the limits, and the good documents around them are extracted as usual.
+
+The large files are generated in a tmp dir at test time, never committed.
+"""
+
+import io
+import json
+import random
+import subprocess
+import sys
+
+from conftest import FIXTURES
+from reportgen import make_values, to_html, zip_bomb
+
+from extract.batch import Job, extract_many
+
+
+def minimal_pdf(extra_trailer: bytes = b"") -> bytes:
+    """A one-page PDF with correct xref offsets."""
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+        b"<< /Length 35 >>\nstream\nBT /F1 12 Tf 20 100 Td (x) Tj ET\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R " % (len(objs) + 1) + extra_trailer + b">>\n"
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def encrypted_pdf() -> bytes:
+    enc = (
+        b"/Encrypt << /Filter /Standard /V 2 /R 3 /Length 128 /P -3904 "
+        b"/O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> >> /ID [<00> <00>] "
+    )
+    return minimal_pdf(enc)
+
+
+def noise_png() -> bytes:
+    from PIL import Image
+
+    rnd = random.Random(0)
+    img = Image.frombytes("L", (600, 400), bytes(rnd.getrandbits(8) for _ in range(600 * 400)))
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def make_batch(tmp_path):
+    files = {
+        "good.html": to_html(make_values(1)).encode(),
+        "good.docx": (FIXTURES / "docs" / "report_2021.docx").read_bytes(),
+        "encrypted.pdf": encrypted_pdf(),
+        "truncated.pdf": minimal_pdf()[:150],
+        "bomb.docx": zip_bomb(),
+        "deep.html": ("<html><body>" + "<div>" * 50000 + "x" + "</div>" * 50000).encode(),
+        "noise.png": noise_png(),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    with open(tmp_path / "huge.txt", "wb") as f:  # 200 MB, sparse where the disk allows
+        f.seek(200 * 2**20 - 1)
+        f.write(b"\n")
+    row = "<tr><td>（一）予以公开</td>" + "<td>1</td>" * 7 + "</tr>"
+    slow = "<html><body><table>" + row * 200000 + "</table></body></html>"
+    (tmp_path / "slow.html").write_text(slow)  # ~20 MB: tens of seconds to read
+    return files
+
+
+def test_hostile_files_are_recorded_failures_and_the_batch_goes_on(tmp_path):
+    make_batch(tmp_path)
+    jobs = [Job(p.name, str(p)) for p in sorted(tmp_path.iterdir())]
+    results = dict(extract_many(jobs, workers=2, timeout=4, memory_mb=1024))
+    assert set(results) == {j.key for j in jobs}
+    for name in ("good.html", "good.docx"):
+        assert "failure" not in results[name], results[name]
+        assert len(results[name]["cells"]) == 200
+    for name in ("encrypted.pdf", "truncated.pdf", "bomb.docx", "deep.html", "huge.txt"):
+        failure = results[name].get("failure")
+        assert failure and "\n" not in failure, (name, results[name])
+    assert "zip bomb" in results["bomb.docx"]["failure"]
+    assert "levels deep" in results["deep.html"]["failure"]
+    assert results["huge.txt"]["kind"] == "too_large"
+    assert results["slow.html"]["kind"] in ("timeout", "memory")
+    noise = results["noise.png"]
+    assert noise.get("failure") or not noise.get("cells")
+
+
+def test_cli_batch_writes_one_json_line_per_document(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.html").write_text(to_html(make_values(2)))
+    (docs / "b.html").write_text(to_html(make_values(3)))
+    (docs / "bomb.docx").write_bytes(zip_bomb())
+    (docs / ".hidden").write_text("not a document")
+    proc = subprocess.run(
+        [sys.executable, "-m", "archive", "extract", str(docs), "--jobs", "2", "--timeout", "60"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(x) for x in proc.stdout.splitlines()]
+    by_source = {x["source"]: x for x in lines}
+    assert set(by_source) == {str(docs / n) for n in ("a.html", "b.html", "bomb.docx")}
+    assert by_source[str(docs / "a.html")]["year"] == 2022
+    assert "zip bomb" in by_source[str(docs / "bomb.docx")]["failure"]
+    assert "3 documents: 2 read, 1 failed (1 unreadable)" in proc.stderr

@@ -1,0 +1,111 @@
+"""Checks beyond the contract's four: value sanity, narrative against the
+tables, and repair suggestions that are offered but never applied."""
+
+from reportgen import make_values, to_html
+
+from extract import extract
+from extract.checks import extra_checks, narrative_checks, run_checks
+from extract.forms import all_forms
+from extract.tables import Cell
+
+FORM = all_forms()["2021"]
+FORM_2019 = all_forms()["2019"]
+
+
+def cell(table, row, col, value, raw=None):
+    kind = "blank" if value is None else ("zero" if value == 0 else "number")
+    return Cell(table, row, col, value, kind, raw if raw is not None else str(value), {})
+
+
+def cells_of(*cs):
+    return {(c.table, c.row, c.col): c for c in cs}
+
+
+def t3_row(row, values):
+    cols = ("natural_person", "commercial", "research", "social_welfare",
+            "legal_services", "other_org", "total")  # fmt: skip
+    return [cell("t3", row, c, v) for c, v in zip(cols, values, strict=True)]
+
+
+def test_sanity_flags_negative_and_fractional_counts():
+    cells = cells_of(
+        cell("t2", "licensing", "decisions", -3),
+        cell("t2", "fees", "amount", 12.5),
+        *t3_row("granted", [1.5, 0, 0, 0, 0, 0, 1.5]),
+    )
+    checks = {c["rule"]: c for c in extra_checks(FORM, cells, [])}
+    assert checks["t2_sanity"]["ok"] is False
+    assert checks["t2_sanity"]["cells"] == ["t2.licensing.decisions"]  # money may be fractional
+    assert checks["t3_sanity"]["ok"] is False
+    assert "t3.granted.natural_person" in checks["t3_sanity"]["cells"]
+    assert "t4_sanity" not in checks  # no 表四 printed, nothing to say
+
+
+def test_sanity_allows_a_negative_change_in_2019():
+    cells = cells_of(
+        cell("t2", "licensing", "change", -2), cell("t2", "licensing", "prev_count", 5)
+    )
+    (check,) = extra_checks(FORM_2019, cells, [])
+    assert check["ok"] is True and check["cells"] == []
+
+
+def test_split_digits_suggested_not_applied():
+    # 640 printed for 64 | 0: the row total 70 holds only when reading 64.
+    cells = cells_of(*t3_row("new_received", [640, 0, 0, 2, 0, 4, 70]))
+    check = next(c for c in run_checks(FORM, cells) if c["rule"] == "t3_row_total")
+    assert check["ok"] is False
+    readings = {(s["kind"], s["cell"], s["reading"]) for s in check["suggestions"] if "cell" in s}
+    assert ("split", "t3.new_received.natural_person", 64) in readings
+    assert cells[("t3", "new_received", "natural_person")].value == 640
+
+
+def test_joined_digits_suggested():
+    # 25 printed as 2 | 5 over two cells: total 30 = 25 + 5 holds when joined.
+    cells = cells_of(
+        cell("t4", "review", "upheld", 2),
+        cell("t4", "review", "corrected", 5),
+        cell("t4", "review", "other", 3),
+        cell("t4", "review", "pending", 0),
+        cell("t4", "review", "total", 28),
+    )
+    check = next(c for c in run_checks(FORM, cells) if c["rule"] == "t4_total")
+    joins = [s for s in check["suggestions"] if s["kind"] == "join"]
+    assert joins and joins[0]["reading"] == 25
+    assert joins[0]["cells"] == ["t4.review.upheld", "t4.review.corrected"]
+
+
+def test_narrative_against_table():
+    cells = cells_of(
+        cell("t3", "new_received", "total", 32),
+        cell("t3", "carried_over", "total", 2),
+        cell("t3", "carried_forward", "total", 6),
+        cell("t4", "review", "total", 2),
+        cell("t4", "suit_direct", "total", 1),
+        cell("t4", "suit_after_review", "total", 0),
+    )
+    paras = [
+        "2025年，本机关共受理公开申请34件，结转至2026年6件。",
+        "因政府信息公开产生行政复议共2件，行政诉讼1件。",
+        "政务服务大厅共受理审批事项117件。",  # not about disclosure requests
+        "依申请公开信息数16条。",
+    ]
+    checks = {c["rule"]: c for c in narrative_checks(paras, cells)}
+    assert set(checks) == {
+        "narrative_new_received", "narrative_carried_forward",
+        "narrative_review", "narrative_litigation",
+    }  # fmt: skip
+    received = checks["narrative_new_received"]
+    assert (received["ok"], received["expected"], received["actual"]) == (False, 34, 32)
+    assert received["note"] == "equals 本年新收 + 上年结转"
+    assert checks["narrative_carried_forward"]["ok"] is True
+    assert checks["narrative_litigation"]["actual"] == 1
+
+
+def test_record_keeps_the_four_rules_and_adds_extra_checks():
+    record = extract(to_html(make_values(4)).encode(), name="r.html")
+    assert {c["rule"] for c in record["checks"]} == {
+        "t3_balance", "t3_row_total", "t3_results_total", "t4_total",
+    }  # fmt: skip
+    extra = {c["rule"] for c in record["extra_checks"]}
+    assert {"t2_sanity", "t3_sanity", "t4_sanity"} <= extra
+    assert all(c["ok"] for c in record["extra_checks"])
