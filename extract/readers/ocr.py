@@ -65,9 +65,13 @@ def _rapid_engine() -> Any:
     from rapidocr import RapidOCR
 
     # Upright pages: the angle classifier costs time and changes nothing.
+    # Text detection on a 200 dpi page scaled to 1600 px is ~3x faster and
+    # finds the same boxes; recognition still reads crops of the full image.
     engine = RapidOCR(
         params={
             "Global.use_cls": False,
+            "Det.limit_type": "max",
+            "Det.limit_side_len": 1600,
             "EngineConfig.onnxruntime.intra_op_num_threads": 2,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }

@@ -160,11 +160,17 @@ def _lines(chars: list[Char]) -> list[list[Char]]:
 
 def _segments(line: list[Char]) -> list[list[Char]]:
     """A line split where the gap between characters is wider than two
-    character widths (a column gap, not justified spacing)."""
+    character heights (a column gap, not justified spacing); between a label
+    and a number 1.2, and between two digits 0.8 (two numbers in narrow
+    columns; the digits of one number touch)."""
     h = statistics.median(c.height for c in line) or 10.0
     segs = [[line[0]]]
     for prev, c in itertools.pairwise(line):
-        if c.left - prev.right > 2.0 * h:
+        gap = c.left - prev.right
+        # digits of one number touch; two numbers in narrow columns do not
+        digits = prev.text[-1:].isdigit() + c.text[:1].isdigit()
+        limit = (2.0, 1.2, 0.8)[digits]
+        if gap > limit * h:
             segs.append([c])
         else:
             segs[-1].append(c)
