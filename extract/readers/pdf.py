@@ -99,7 +99,8 @@ def page_chars(textpage: Any) -> tuple[list[Char], bool]:
 
 def page_rules(page: Any) -> tuple[list[Rule], list[Rule]]:
     """Horizontal and vertical ruling lines of a page (thin path objects and
-    the edges of thin filled rectangles)."""
+    thin filled rectangles), as drawn: segments are joined later, after
+    underlines are told apart (:func:`items_from_chars`)."""
     import pypdfium2.raw as pdfium_c
 
     horizontal: list[Rule] = []
@@ -111,7 +112,7 @@ def page_rules(page: Any) -> tuple[list[Rule], list[Rule]]:
             horizontal.append(Rule((top + bottom) / 2, left, right))
         elif w < _RULE_THICKNESS and h > max(3.0, 2 * w):
             vertical.append(Rule((left + right) / 2, bottom, top))
-    return _merge(horizontal), _merge(vertical)
+    return horizontal, vertical
 
 
 def _merge(rules: list[Rule], tolerance: float = _TOL) -> list[Rule]:
@@ -261,10 +262,12 @@ def _grids(horizontal: list[Rule], vertical: list[Rule], tol: float = 2.0) -> li
 
 
 def _crossed(grid: _Grid, y: float, x0: float, x1: float, tol: float) -> bool:
-    """Whether a horizontal rule at height y runs under the span x0..x1."""
-    mid = (x0 + x1) / 2
+    """Whether a horizontal rule at height y runs the whole span x0..x1 (a
+    cell border; an underline under text stops where the text stops)."""
+    edge = max(tol, 3.0)
     return any(
-        abs(r.pos - y) <= tol and r.start - tol <= mid <= r.end + tol for r in grid.horizontal
+        abs(r.pos - y) <= tol and r.start <= x0 + edge and r.end >= x1 - edge
+        for r in grid.horizontal
     )
 
 
@@ -272,10 +275,10 @@ def _grid_rows(
     grid: _Grid, chars: list[Char], page_no: int, table: int, tol: float = _TOL
 ) -> list[SourceRow]:
     """The rows of one ruled table: one per band between horizontal rules
-    that holds text, cells split at the vertical rules crossing the band. A
-    band holding only text whose cells no rule separates from the band above
-    continues those cells (a label wrapped in a row whose value columns are
-    ruled differently: "8.属于行政查" / "询事项")."""
+    that holds text, cells split at the vertical rules crossing the band.
+    Bands that no rule separates under any of their filled columns are one
+    row (a label wrapped over lines that rules elsewhere in the table cut
+    apart: "1.属于国家秘" / "密  0  0 …")."""
     ys = sorted({round(r.pos, 1) for r in grid.horizontal}, reverse=True)
     bands: dict[int, list[Char]] = {}
     for c in chars:
@@ -296,7 +299,9 @@ def _grid_rows(
                 if xs[j] <= c.cx <= xs[j + 1]:
                     cells[j].append(c)
                     break
-        if built and built[-1][0] == i - 1 and _continues(grid, ys[i], xs, cells, built[-1], tol):
+        if built and built[-1][0] == i - 1 and _one_row(grid, ys[i], xs, cells, built[-1], tol):
+            for mine, theirs in zip(cells, built[-1][2], strict=True):
+                theirs.extend(mine)
             continue
         built.append((i, xs, cells))
     rows = []
@@ -322,7 +327,7 @@ def _grid_rows(
     return rows
 
 
-def _continues(
+def _one_row(
     grid: _Grid,
     y: float,
     xs: list[float],
@@ -330,32 +335,25 @@ def _continues(
     prev: tuple[int, list[float], list[list[Char]]],
     tol: float,
 ) -> bool:
-    """Append a text-only band to the band above when no rule separates any
-    of its cells from a cell of the same span above; True when merged."""
-    filled = [j for j, cell in enumerate(cells) if cell]
-    if not filled:
-        return True
-    if any(_NUMBER.match("".join(c.text for c in cells[j])) for j in filled):
-        return False
+    """Whether a band is the same table row as the band above: the same
+    column spans, no rule at the boundary under any column holding text in
+    either band, and no column with a number in both (two numbers stacked
+    without a rule are two rows of a table drawn without inner rules)."""
     _, pxs, pcells = prev
-    targets = []
-    for j in filled:
-        x0, x1 = xs[j], xs[j + 1]
-        if _crossed(grid, y, x0, x1, tol):
+    if len(pxs) != len(xs) or any(abs(a - b) > tol for a, b in zip(pxs, xs, strict=True)):
+        return False
+    for j, (mine, theirs) in enumerate(zip(cells, pcells, strict=True)):
+        if not mine and not theirs:
+            continue
+        if _crossed(grid, y, xs[j], xs[j + 1], tol):
             return False
-        k = next(
-            (
-                k
-                for k in range(len(pxs) - 1)
-                if abs(pxs[k] - x0) <= tol and abs(pxs[k + 1] - x1) <= tol and pcells[k]
-            ),
-            None,
-        )
-        if k is None:
+        if (
+            mine
+            and theirs
+            and _NUMBER.match("".join(c.text for c in mine))
+            and _NUMBER.match("".join(c.text for c in theirs))
+        ):
             return False
-        targets.append((j, k))
-    for j, k in targets:
-        pcells[k].extend(cells[j])
     return True
 
 
@@ -409,6 +407,31 @@ def _free_items(chars: list[Char], page_no: int) -> list[tuple[float, Paragraph 
     return out
 
 
+def _drop_underlines(horizontal: list[Rule], chars: list[Char], tol: float) -> list[Rule]:
+    """Horizontal rules that are text decoration: a rule just under a run of
+    characters that starts and ends where the run does (LibreOffice prints
+    underlined and linked text so)."""
+    if not horizontal or not chars:
+        return horizontal
+    edge = max(tol, 3.0)
+    keep = []
+    for r in horizontal:
+        above = [
+            c
+            for c in chars
+            if -0.5 <= c.bottom - r.pos <= 0.5 * c.height + 1
+            and c.right > r.start - edge
+            and c.left < r.end + edge
+        ]
+        if above and (
+            abs(min(c.left for c in above) - r.start) <= edge
+            and abs(max(c.right for c in above) - r.end) <= edge
+        ):
+            continue
+        keep.append(r)
+    return keep
+
+
 def items_from_chars(
     chars: list[Char],
     horizontal: list[Rule],
@@ -420,6 +443,8 @@ def items_from_chars(
     """A page's characters and ruling lines as items in reading order (ruled
     tables as rows, the rest as text lines), and the number of tables. Used
     for text-layer pages and, with OCR boxes as characters, for images."""
+    horizontal = _merge(_drop_underlines(horizontal, chars, tol), tol)
+    vertical = _merge(vertical, tol)
     grids = _grids(horizontal, vertical, tol=max(tol, 2.0))
     placed: list[tuple[float, Paragraph | SourceRow]] = []
     free = []
