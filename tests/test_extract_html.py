@@ -196,3 +196,18 @@ def test_single_table_wrapper_climbs_to_the_narrative():
     record = extract(page.encode(), name="r.html")
     assert "认真贯彻落实" in record["sections"]["overview"]  # narrative outside the wrapper
     assert {c["table"] for c in record["cells"]} == {"t3"}
+
+
+def test_mht_single_file_web_page():
+    """Word's 单个文件网页: MIME multipart/related around GB2312 HTML."""
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    values = make_values(10)
+    msg = MIMEMultipart("related")
+    msg.attach(MIMEText(to_html(values, word=True, charset="gb2312"), "html", "gb2312"))
+    data = msg.as_bytes()
+    assert b"multipart/related" in data[:400]
+    record = extract(data, name="report.mht")
+    assert record["kind"] == "mht"
+    assert_report(record, values)

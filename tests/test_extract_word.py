@@ -129,3 +129,10 @@ def test_libreoffice_rejects_garbage_with_one_line():
     with pytest.raises(UnreadableDocument) as e:
         extract(ole, name="junk.doc")
     assert "\n" not in str(e.value)
+
+
+@pytest.mark.skipif(not have("soffice"), reason="libreoffice-writer-nogui not installed")
+def test_rtf_via_libreoffice():
+    record = extract((DOCS / "report_2021.rtf").read_bytes(), name="report_2021.rtf")
+    assert record["kind"] == "rtf" and record["reader"] == "rtf:libreoffice"
+    assert_matches(record, "report_2021")

@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from extract.layout import Layout
 from extract.readers.docx import read_docx
-from extract.readers.html import read_html
+from extract.readers.html import read_html, read_mht
 from extract.readers.text import read_text
-from extract.readers.word import read_doc
+from extract.readers.word import read_doc, read_rtf
 
 Reader = Callable[[bytes], Layout]
 
@@ -23,4 +23,6 @@ READERS: dict[str, Reader] = {
     "html": read_html,
     "docx": read_docx,
     "doc": read_doc,
+    "mht": read_mht,
+    "rtf": read_rtf,
 }

@@ -311,6 +311,36 @@ def _depth(root: etree._Element) -> int:
 
 def read_html(data: bytes) -> Layout:
     text, encoding = decode_html(data)
+    return read_html_text(text, encoding)
+
+
+def read_mht(data: bytes) -> Layout:
+    """A "single file web page" (.mht/.mhtml, Word's 单个文件网页): its first
+    text/html part, decoded by the part's own charset."""
+    import email
+    from email import policy
+
+    msg = email.message_from_bytes(data, policy=policy.compat32)
+    for part in msg.walk():
+        if part.get_content_type() != "text/html":
+            continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        charset = (part.get_content_charset() or "").lower()
+        if charset in ("gbk", "gb2312", "x-gbk", "cp936"):
+            charset = "gb18030"
+        if charset:
+            try:
+                return read_html_text(payload.decode(charset), charset)
+            except (LookupError, UnicodeDecodeError):
+                pass
+        return read_html(payload)
+    raise UnreadableDocument("MHT file without an HTML part")
+
+
+def read_html_text(text: str, encoding: str) -> Layout:
+    """An HTML page already decoded."""
     text = text.replace("\x00", "")
     if not text.strip():
         raise UnreadableDocument("empty HTML page")

@@ -156,3 +156,9 @@ def read_doc(data: bytes) -> Layout:
     layout.reader = f"doc:{tool}"
     layout.confidence = 0.5
     return layout
+
+
+def read_rtf(data: bytes) -> Layout:
+    """RTF (some portals attach reports as .rtf or .doc that is RTF): via
+    LibreOffice, like WPS."""
+    return read_via_libreoffice(data, ".rtf")
