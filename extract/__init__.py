@@ -13,9 +13,12 @@ from typing import Any
 
 from extract.checks import extra_checks, run_checks
 from extract.classify import classify_format
+from extract.detached import assign_detached_rows
+from extract.flat import expand_flat_tables, mark_split_cells
 from extract.forms import all_forms
 from extract.meta import find_meta
 from extract.readers import READERS
+from extract.readers.ocr import mark_ocr_cells
 from extract.sections import split_sections
 from extract.sniff import UnreadableDocument, sniff
 from extract.tables import map_layout, ordered_cells
@@ -48,13 +51,19 @@ def extract(data: bytes, *, source: str = "-", name: str | None = None) -> dict[
     checks: list[dict[str, Any]] = []
     more_checks: list[dict[str, Any]] = []
     if form is not None:
+        layout = assign_detached_rows(expand_flat_tables(layout, form), form)
         mapped = map_layout(layout, form)
+        warnings.extend(layout.warnings)
         warnings.extend(mapped.warnings)
         cells_out = [c.to_dict() for c in ordered_cells(mapped, form)]
         for c in cells_out:
             c["source"] = {"reader": layout.reader, **c["source"]}
+        mark_split_cells(cells_out)
         checks = run_checks(form, mapped.cells)
+        mark_ocr_cells(cells_out, checks)
         more_checks = extra_checks(form, mapped.cells, [p.text for p in layout.paragraphs()])
+    else:
+        warnings.extend(layout.warnings)
     if meta.agency is None:
         warnings.append({"code": "no_agency", "message": "agency not found in the document"})
     if meta.year is None:

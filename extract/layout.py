@@ -58,6 +58,9 @@ class Layout:
     title: str | None = None  # a title the container declares (HTML <title>, meta)
     confidence: float = 1.0
     encoding: str | None = None
+    # Reader-level warnings (garbled pages, OCR used, ambiguous splits); the
+    # extractor copies them into the record's warnings.
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def paragraphs(self) -> list[Paragraph]:
         return [i for i in self.items if isinstance(i, Paragraph)]

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from extract.layout import Layout
 from extract.readers.docx import read_docx
 from extract.readers.html import read_html, read_mht
+from extract.readers.ocr import read_image
+from extract.readers.pdf import read_pdf
 from extract.readers.text import read_text
 from extract.readers.word import read_doc, read_rtf
 
@@ -25,4 +27,6 @@ READERS: dict[str, Reader] = {
     "doc": read_doc,
     "mht": read_mht,
     "rtf": read_rtf,
+    "pdf": read_pdf,
+    "image": read_image,
 }

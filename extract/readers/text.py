@@ -6,7 +6,8 @@ Three table layouts are recognised, line by line:
   (a line without the tab continues the cell above: "本年新" / "制作数量");
   a cell holding only spaces is a blank cell of the table;
 * one row per line, cells separated by tabs, padded to a grid;
-* Markdown pipe tables.
+* Markdown pipe tables;
+* a short label followed by space-separated numbers on one line.
 
 Everything else is a paragraph.
 """
@@ -18,6 +19,17 @@ import re
 from extract.layout import Layout, Paragraph, SourceCell, SourceRow
 from extract.sniff import decode_text
 
+# "行政许可 97", "规章 0 0 0": a short label, then numbers separated by spaces
+# (PDF-to-text output that lost the table but kept the row on one line).
+_SPACED_ROW = re.compile(
+    r"^(?P<label>[^\d\s|][^|]{0,30}?[^\d\s.,，。、|])\s+(?P<values>-?\d[\d.,]*(?:\s+-?\d[\d.,]*)*)$"
+)
+# A label with digits or sentence punctuation inside is narrative that
+# happens to end in a number ("部分公开答复 0 件，不予公开答复 2").
+_NARRATIVE = re.compile(r"[\d，。；：,;:]")
+_ENUM_PREFIX = re.compile(
+    r"^(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)+"
+)
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -100,6 +112,16 @@ def read_lines(lines: list[str], *, encoding: str = "utf-8") -> Layout:
         flush()
         last_was_cell = False
         in_table = False
+        spaced = _SPACED_ROW.match(stripped)
+        if spaced and not _NARRATIVE.search(_ENUM_PREFIX.sub("", spaced.group("label"))):
+            label = spaced.group("label")
+            cells = [SourceCell(label, pos=0, where={"line": n, "cell": 0})]
+            cells += [
+                SourceCell(v, pos=i, where={"line": n, "cell": i})
+                for i, v in enumerate(spaced.group("values").split(), start=1)
+            ]
+            items.append(SourceRow(cells, where={"line": n}, padded=True))
+            continue
         items.append(Paragraph(line, where={"line": n}))
     flush()
     return Layout(reader="text", items=items, encoding=encoding)

@@ -1,0 +1,216 @@
+"""Rows of 表三 whose labels came apart from their numbers.
+
+PDF-to-Markdown converters often print a block of label lines, then the
+value rows without labels ("| 0 | 0 | 0 | 0 | 0 | 0 | 0 |"). When unlabelled
+value rows sit between two printed rows and the template has exactly as
+many (not printed) rows between those two, the value rows are placed there
+in order — but only if the report's own column sums then hold for every
+column (results add up to （七）总计, 新收 + 结转 = 总计 + 结转下年度). Such
+cells carry a lower confidence and a note; otherwise nothing is placed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from extract.forms import Form, Row, Table
+from extract.layout import Layout, SourceCell, SourceRow
+from extract.tables import match_row
+from extract.values import parse_value
+
+DETACHED_CONFIDENCE = 0.7
+NOTE = "unlabelled row placed by template order between printed rows; the report's column sums hold"
+
+
+@dataclass
+class _Entry:
+    index: int  # position in layout.items
+    row: Row | None  # template row when labelled
+    values: list[SourceCell]
+    label_at: int = -1
+
+
+def _value_cells(row: SourceRow) -> list[SourceCell]:
+    cells = list(row.cells)
+    if row.padded:
+        while cells and not cells[0].text.strip():
+            cells.pop(0)
+        while cells and not cells[-1].text.strip():
+            cells.pop()
+    return cells
+
+
+def _label(row: SourceRow, table: Table) -> tuple[Row, list[SourceCell], int] | None:
+    for i in range(len(row.cells) - 1, -1, -1):
+        text = row.cells[i].text
+        if text.strip() and parse_value(text).kind == "text":
+            found = match_row(text, table)
+            if found is not None:
+                vals = [c for c in row.cells[i + 1 :]]
+                if row.padded:
+                    while vals and not vals[-1].text.strip():
+                        vals.pop()
+                return found, vals, i
+            return None
+    return None
+
+
+def _numbers(cells: list[SourceCell]) -> list[float] | None:
+    out = []
+    for c in cells:
+        v = parse_value(c.text)
+        if v.kind not in ("number", "zero") or v.value is None:
+            return None
+        out.append(float(v.value))
+    return out
+
+
+def _sums_hold(values: dict[str, list[float]], table: Table, ncols: int) -> bool:
+    """Every column's results add up to （七）总计 (required), and 新收 + 上年结转
+    = 总计 + 结转下年度 where all four rows were read in full."""
+    results = [r.key for r in table.rows if r.results]
+    if "total_handled" not in values or "granted" not in values:
+        return False
+    present = [k for k in results if k in values]
+    balance = all(
+        k in values for k in ("new_received", "carried_over", "total_handled", "carried_forward")
+    )
+    for c in range(ncols):
+        if sum(values[k][c] for k in present) != values["total_handled"][c]:
+            return False
+        if balance:
+            lhs = values["new_received"][c] + values["carried_over"][c]
+            if lhs != values["total_handled"][c] + values["carried_forward"][c]:
+                return False
+    return True
+
+
+def _excluded(row: Row, seen: list[Row]) -> bool:
+    """Alternatives of printed rows: （六）其他处理 as one row or as three."""
+    groups = {r.group for r in seen if r.group}
+    labels = {r.label for r in seen}
+    return row.label in groups or (row.group is not None and row.group in labels)
+
+
+def assign_detached_rows(layout: Layout, form: Form) -> Layout:
+    """Label unlabelled 表三 value rows by template order when the column
+    sums confirm it (see the module docstring)."""
+    table = next((t for t in form.tables if t.key == "t3"), None)
+    if table is None:
+        return layout
+    ncols = len(table.cols)
+    entries: list[_Entry] = []
+    for i, item in enumerate(layout.items):
+        if not isinstance(item, SourceRow):
+            continue
+        labelled = _label(item, table)
+        if labelled is not None:
+            entries.append(_Entry(i, labelled[0], labelled[1], labelled[2]))
+            continue
+        vals = _value_cells(item)
+        if len(vals) == ncols and _numbers(vals) is not None:
+            entries.append(_Entry(i, None, vals))
+    _fill_short_balance_row(layout, entries, ncols)
+    if not any(e.row is None for e in entries) or not any(e.row for e in entries):
+        return layout
+    order = {r.key: n for n, r in enumerate(table.rows)}
+    seen = [e.row for e in entries if e.row is not None]
+    seen_keys = {r.key for r in seen}
+    plan: dict[int, Row] = {}
+    anchors = [n for n, e in enumerate(entries) if e.row is not None]
+    for a, b in itertools.pairwise(anchors):
+        gap = [e for e in entries[a + 1 : b] if e.row is None]
+        if not gap:
+            continue
+        lo, hi = order[entries[a].row.key], order[entries[b].row.key]  # type: ignore[union-attr]
+        missing = [
+            r for r in table.rows[lo + 1 : hi] if r.key not in seen_keys and not _excluded(r, seen)
+        ]
+        if len(missing) != len(gap):
+            continue
+        for e, r in zip(gap, missing, strict=True):
+            plan[e.index] = r
+    if not plan:
+        return layout
+    values: dict[str, list[float]] = {}
+    for e in entries:
+        key = e.row.key if e.row is not None else (plan[e.index].key if e.index in plan else None)
+        nums = _numbers(e.values) if len(e.values) == ncols else None
+        if key is not None and nums is not None and key not in values:
+            values[key] = nums
+    if not _sums_hold(values, table, ncols):
+        layout.warnings.append(
+            {
+                "code": "detached_rows_unplaced",
+                "message": f"{len(plan)} unlabelled 表三 rows could be placed by template order "
+                "but the column sums do not confirm it; left out",
+                "table": table.key,
+                "cells": [
+                    f"{table.key}.{r.key}.{c.key}" for r in plan.values() for c in table.cols
+                ],
+            }
+        )
+        return layout
+    for index, trow in plan.items():
+        row = layout.items[index]
+        assert isinstance(row, SourceRow)
+        marks: dict[str, Any] = {"inferred": NOTE, "confidence": DETACHED_CONFIDENCE}
+        cells = [SourceCell(trow.label, where={**row.where, **marks})]
+        cells += [
+            SourceCell(c.text, c.pos, c.span, {**c.where, **marks}) for c in _value_cells(row)
+        ]
+        layout.items[index] = SourceRow(
+            cells, where=row.where, padded=False, positional=False, table_index=row.table_index
+        )
+    return layout
+
+
+_BALANCE = ("new_received", "carried_over", "total_handled", "carried_forward")
+SHORT_NOTE = (
+    "row printed one cell short; placed where 新收 + 上年结转 = 总计 + 结转下年度 "
+    "holds in every other column, the missing cell left blank"
+)
+
+
+def _fill_short_balance_row(layout: Layout, entries: list[_Entry], ncols: int) -> None:
+    """A balance row (新收, 上年结转, 总计, 结转下年度) printed with one cell
+    fewer than the columns: find the one gap position at which every printed
+    value equals what the other three rows imply, and mark the gap blank."""
+    full = {
+        e.row.key: nums
+        for e in entries
+        if e.row is not None
+        and e.row.key in _BALANCE
+        and len(e.values) == ncols
+        and (nums := _numbers(e.values)) is not None
+    }
+    for e in entries:
+        if e.row is None or e.row.key not in _BALANCE or len(e.values) != ncols - 1:
+            continue
+        others = [k for k in _BALANCE if k != e.row.key]
+        if not all(k in full for k in others):
+            continue
+        printed = _numbers(e.values)
+        if printed is None:
+            continue
+        sign = {"new_received": 1, "carried_over": 1, "total_handled": -1, "carried_forward": -1}
+        # sum(sign * value) over the four rows is 0 in every column.
+        expected = [
+            -sum(sign[k] * full[k][c] for k in others) * sign[e.row.key] for c in range(ncols)
+        ]
+        fits = [j for j in range(ncols) if [expected[c] for c in range(ncols) if c != j] == printed]
+        if len(fits) != 1:
+            continue
+        j = fits[0]
+        row = layout.items[e.index]
+        assert isinstance(row, SourceRow)
+        label_at = e.label_at
+        marks: dict[str, Any] = {"inferred": SHORT_NOTE, "confidence": DETACHED_CONFIDENCE}
+        vals = [SourceCell(c.text, c.pos, c.span, {**c.where, **marks}) for c in e.values]
+        vals.insert(j, SourceCell("", where={**row.where, **marks}))
+        cells = [row.cells[label_at], *vals]
+        layout.items[e.index] = SourceRow(
+            cells, where=row.where, padded=False, positional=False, table_index=row.table_index
+        )

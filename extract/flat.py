@@ -1,0 +1,348 @@
+"""Tables flattened into one line of text, without cell separators.
+
+Some crawlers keep only a page's visible text, so a row of 表三 reads
+"（一）予以公开270020130" for the cells 27 | 0 | 0 | 2 | 0 | 1 | 30. The digits
+can be split back into cells only where the report's own arithmetic leaves
+exactly one way to do it:
+
+* every row of 表三 and 表四 ends with its total (the other cells add up to it);
+* every column of 表三 adds up: the results (（一）…（六）) to （七）总计, and
+  新收 + 上年结转 to 总计 + 结转下年度;
+* a space printed inside a digit run is a cell boundary; no cell but "0"
+  starts with 0;
+* a row with a single value column takes the whole run (2629, 5949.088667).
+
+Rows whose digits admit more than one split under these rules are left out
+with a warning (a guess is worse than a gap); rows split here carry
+``split`` in their provenance and a lower confidence.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from extract.forms import Form, Row, Table
+from extract.labels import norm
+from extract.layout import Layout, Paragraph, SourceCell, SourceRow
+from extract.tables import match_row
+
+SPLIT_CONFIDENCE = 0.7
+_MAX_COMBINATIONS = 200_000
+_RUN = re.compile(r"\d[\d. \u00a0\u3000]*")
+_ENUM_START = re.compile(
+    r"[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.、．](?=\D)"
+)
+_END = ("五、存在的主要问题", "五、存在主要问题", "存在的主要问题及改进情况")
+_START = ("第二十条", "主动公开政府信息情况信息内容", "信息内容")
+
+
+@dataclass
+class FlatRow:
+    """One printed row: its template row, printed label and digit run."""
+
+    table: Table
+    row: Row
+    label: str
+    run: str
+    offset: int
+    candidates: list[tuple[str, ...]] = field(default_factory=list)
+
+
+def looks_flat(text: str) -> bool:
+    """A paragraph holding a flattened table: several row labels each
+    followed directly by a digit run."""
+    hits = 0
+    for key in ("本年新收", "予以公开", "国家秘密", "总计", "结转下年度"):
+        i = text.find(key)
+        if i >= 0 and re.search(r"[\u4e00-\u9fff）)]\s*\d{3,}", text[i : i + 60]):
+            hits += 1
+    return hits >= 3
+
+
+def _region(text: str) -> tuple[int, int]:
+    """Where the statistics tables sit in the paragraph."""
+    start = -1
+    for marker in _START:
+        start = text.find(marker)
+        if start >= 0:
+            break
+    end = len(text)
+    for marker in _END:
+        i = text.find(marker, max(start, 0))
+        if i >= 0:
+            end = min(end, i)
+    return max(start, 0), end
+
+
+def tokens(text: str) -> Iterator[tuple[str, str, int]]:
+    """(label before, digit run, offset of the run) in the table region. A
+    digit directly before "." or "、" and a non-digit is the next label's
+    enumeration ("00000002.其他…"), not part of the run."""
+    start, end = _region(text)
+    pos = start
+    label_start = start
+    while True:
+        m = _RUN.search(text, pos, end)
+        if m is None:
+            return
+        run = m.group(0).rstrip(" .\u00a0\u3000")
+        run_end = m.start() + len(run)
+        after = text[run_end : run_end + 2]
+        if after[:1] in (".", "、", "．") and after[1:2] and not after[1].isdigit():
+            run = run[:-1].rstrip(" \u00a0\u3000")
+            run_end = m.start() + len(run)
+        label = text[label_start : m.start()]
+        if run:
+            yield label, run, m.start()
+            label_start = run_end
+        else:
+            label_start = m.start()
+        pos = max(run_end, m.start() + 1)
+        if pos <= m.start():
+            pos = m.end()
+
+
+def _label_candidates(label: str) -> list[str]:
+    """The printed label, shortest tail first: from each enumeration mark
+    ("（一）", "1.", "四、") to the end, then the whole text."""
+    label = label.strip()
+    tails = [label[m.start() :] for m in _ENUM_START.finditer(label)]
+    return [*reversed(tails), label]
+
+
+def find_row(label: str, form: Form) -> tuple[Table, Row, str] | None:
+    """The template row a flattened label ends with."""
+    for table in form.tables:
+        if table.single_value_row and any(norm(m) in norm(label) for m in table.markers):
+            return None
+    n = norm(label)
+    for cand in _label_candidates(label):
+        for table in form.tables:
+            if table.single_value_row:
+                continue
+            row = match_row(cand, table)
+            if row is not None:
+                return table, row, cand
+    for table in form.tables:
+        for row in table.rows:
+            for text in (row.label, *row.variants):
+                if len(norm(text)) >= 2 and n.endswith(norm(text)):
+                    return table, row, text
+    return None
+
+
+def splits(run: str, n: int, *, decimals: bool = False) -> list[tuple[str, ...]]:
+    """Every way to cut a digit run into n numbers: spaces are boundaries,
+    no number but "0" starts with 0, a decimal point only where allowed."""
+    pieces = [p for p in re.split(r"[ \u00a0\u3000]+", run) if p]
+    out: list[tuple[str, ...]] = []
+
+    def ok(num: str) -> bool:
+        if not num or num.startswith(".") or num.endswith("."):
+            return False
+        if "." in num and (not decimals or num.count(".") > 1):
+            return False
+        whole = num.split(".")[0]
+        return whole == "0" or not whole.startswith("0")
+
+    def rec(i: int, left: int, acc: list[str]) -> None:
+        if i == len(pieces):
+            if left == 0:
+                out.append(tuple(acc))
+            return
+        piece = pieces[i]
+        max_parts = min(left, len(piece))
+        for k in range(1, max_parts + 1):
+            for cuts in itertools.combinations(range(1, len(piece)), k - 1):
+                bounds = (0, *cuts, len(piece))
+                nums = [piece[a:b] for a, b in itertools.pairwise(bounds)]
+                if all(ok(x) for x in nums):
+                    rec(i + 1, left - k, [*acc, *nums])
+
+    if len(pieces) <= n:
+        rec(0, n, [])
+    return out
+
+
+def _num(text: str) -> float:
+    return float(text)
+
+
+def _row_total_ok(values: tuple[str, ...], cols: list[str]) -> bool:
+    if "total" not in cols:
+        return True
+    t = cols.index("total")
+    others = [_num(v) for i, v in enumerate(values) if i != t]
+    return sum(others) == _num(values[t])
+
+
+def _t4_rows(table: Table, label: str, run: str, offset: int) -> list[FlatRow]:
+    """表四 printed as one run of 15 values: split it as three rows of five.
+    A row is determined when it reads the same in every admissible split."""
+    ncols = len(table.cols)
+    cols = [c.key for c in table.cols]
+    whole = splits(run, ncols * len(table.rows))
+    good = []
+    for cand in whole:
+        parts = [cand[i * ncols : (i + 1) * ncols] for i in range(len(table.rows))]
+        if all(_row_total_ok(p, cols) for p in parts):
+            good.append(parts)
+    rows = []
+    for i, trow in enumerate(table.rows):
+        options = sorted({g[i] for g in good})
+        rows.append(FlatRow(table, trow, trow.label, run, offset, options))
+    return rows
+
+
+def _product(ns: Iterator[int]) -> int:
+    out = 1
+    for n in ns:
+        out *= n
+    return out
+
+
+def _column_filter(rows: list[FlatRow], table: Table) -> list[FlatRow]:
+    """Narrow the rows' candidate splits by 表三's column identities. A
+    candidate survives when some choice for the other rows satisfies every
+    identity in every column; if none does (the report's own sums are off),
+    the candidates are kept as they were."""
+    by_key = {r.row.key: r for r in rows}
+    needed = {"total_handled", "new_received", "carried_over", "carried_forward"}
+    results = [r for r in rows if r.row.results]
+    if not needed <= by_key.keys() or not results:
+        return rows
+    if any(not r.candidates for r in rows):
+        return rows
+    if _product(len(r.candidates) for r in rows) > _MAX_COMBINATIONS:
+        return rows
+    ncols = len(table.cols)
+
+    def holds(choice: dict[str, tuple[str, ...]]) -> bool:
+        for c in range(ncols):
+            v = {k: _num(vals[c]) for k, vals in choice.items()}
+            res = sum(_num(choice[r.row.key][c]) for r in results)
+            if res != v["total_handled"]:
+                return False
+            if v["new_received"] + v["carried_over"] != v["total_handled"] + v["carried_forward"]:
+                return False
+        return True
+
+    keys = [r.row.key for r in rows]
+    surviving: dict[str, set[tuple[str, ...]]] = {k: set() for k in keys}
+    for combo in itertools.product(*(r.candidates for r in rows)):
+        choice = dict(zip(keys, combo, strict=True))
+        if holds(choice):
+            for k, vals in choice.items():
+                surviving[k].add(vals)
+    if not any(surviving.values()):
+        return rows
+    for r in rows:
+        r.candidates = sorted(surviving[r.row.key])
+    return rows
+
+
+def split_paragraph(para: Paragraph, form: Form) -> tuple[list[SourceRow], list[dict[str, Any]]]:
+    """The rows of the flattened tables in one paragraph, split where the
+    report's identities allow exactly one split; warnings for the rest."""
+    rows: list[FlatRow] = []
+    warnings: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for label, run, offset in tokens(para.text):
+        t4 = next(
+            (
+                t
+                for t in form.tables
+                if t.single_value_row and any(norm(m) in norm(label) for m in t.markers)
+            ),
+            None,
+        )
+        if t4 is not None:
+            rows.extend(_t4_rows(t4, label, run, offset))
+            continue
+        found = find_row(label, form)
+        if found is None:
+            continue
+        table, trow, printed = found
+        if (table.key, trow.key) in seen:
+            continue
+        seen.add((table.key, trow.key))
+        cols = table.cols_of(trow)
+        money = any(c.money for c in cols)
+        unit = ""
+        cands = splits(run, len(cols), decimals=money or len(cols) == 1)
+        keys = [c.key for c in cols]
+        cands = [c for c in cands if _row_total_ok(c, keys)]
+        rows.append(FlatRow(table, trow, printed + unit, run, offset, cands))
+    for table in form.tables:
+        if table.key == "t3":
+            _column_filter([r for r in rows if r.table is table], table)
+    out: list[SourceRow] = []
+    for r in rows:
+        where = {**para.where, "offset": r.offset, "flat": r.run}
+        if len(r.candidates) != 1:
+            warnings.append(
+                {
+                    "code": "flat_split_ambiguous" if r.candidates else "flat_split_impossible",
+                    "message": f"{r.table.key}.{r.row.key}: the flattened digits {r.run!r} "
+                    + (
+                        f"admit {len(r.candidates)} splits under the report's own sums; left out"
+                        if r.candidates
+                        else "admit no split that agrees with the report's own sums; left out"
+                    ),
+                    "table": r.table.key,
+                    "row": r.row.key,
+                    "printed": r.run,
+                    "source": where,
+                }
+            )
+            continue
+        values = r.candidates[0]
+        unique_by_count = len(values) == 1 or len(r.run.replace(" ", "")) == len(values)
+        conf = 1.0 if unique_by_count else SPLIT_CONFIDENCE
+        cells = [SourceCell(r.label, pos=0, where=where)]
+        cells += [
+            SourceCell(
+                v,
+                pos=i + 1,
+                where={**where, "split": not unique_by_count, "confidence": conf},
+            )
+            for i, v in enumerate(values)
+        ]
+        out.append(SourceRow(cells, where=where, padded=False, positional=False))
+    return out, warnings
+
+
+def expand_flat_tables(layout: Layout, form: Form) -> Layout:
+    """Replace flattened-table paragraphs' statistics by split rows (the
+    paragraph itself stays for the narrative)."""
+    if not any(isinstance(i, Paragraph) and looks_flat(i.text) for i in layout.items):
+        return layout
+    items: list[Paragraph | SourceRow] = []
+    for item in layout.items:
+        items.append(item)
+        if isinstance(item, Paragraph) and looks_flat(item.text):
+            rows, warnings = split_paragraph(item, form)
+            items.extend(rows)
+            layout.warnings.extend(warnings)
+    layout.items = items
+    return layout
+
+
+def mark_split_cells(cells: list[dict[str, Any]]) -> None:
+    """Give cells whose place or digits were inferred (a digit split here, a
+    detached row in :mod:`extract.detached`) their lower confidence and a
+    note saying how they were obtained."""
+    for cell in cells:
+        src = cell.get("source") or {}
+        if src.get("split"):
+            note = f"split from flattened digits {src.get('flat')!r} by the report's own sums"
+        elif src.get("inferred"):
+            note = str(src["inferred"])
+        else:
+            continue
+        cell["confidence"] = min(cell.get("confidence", 1.0), src.get("confidence", 1.0))
+        cell["note"] = f"{cell['note']}; {note}" if cell.get("note") else note

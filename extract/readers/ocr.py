@@ -1,0 +1,249 @@
+"""Scans and images ("（图片版）" reports, scanned PDF pages), read by offline OCR.
+
+rapidocr (its detection/recognition models ship inside the wheel; runs on
+onnxruntime) gives a box per recognised word or character; Tesseract with
+Debian's chi_sim data is the fallback. The boxes are treated like the
+character boxes of a PDF text layer, and table ruling lines are found in
+the image with OpenCV morphology, so tables are rebuilt by the same code as
+for PDFs (:func:`extract.readers.pdf.items_from_chars`).
+
+Every value read by OCR keeps its recognition score; cells whose table
+checks fail are marked low-confidence by :func:`mark_ocr_cells`.
+OCR is optional (``pip install 'xxgk-archive[ocr]'``); without it an image
+is an unreadable document with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import shutil
+from functools import lru_cache
+from typing import Any
+
+from extract.layout import Layout
+from extract.readers.pdf import Char, Rule, _merge, items_from_chars
+from extract.sniff import UnreadableDocument
+
+INSTALL_HINT = (
+    "pip install 'xxgk-archive[ocr]' (rapidocr + onnxruntime) or apt install tesseract-ocr-chi-sim"
+)
+LOW_CONFIDENCE = 0.5
+_MAX_PIXELS = 60_000_000  # a 200 dpi A0 sheet; larger is a hostile file
+_HANZI_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def _rapid_available() -> bool:
+    try:
+        import onnxruntime  # noqa: F401
+        import rapidocr  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _tesseract_available() -> bool:
+    try:
+        import pytesseract  # noqa: F401
+    except ImportError:
+        return False
+    return shutil.which("tesseract") is not None
+
+
+def available() -> bool:
+    """Whether any OCR engine can run here."""
+    return _rapid_available() or _tesseract_available()
+
+
+@lru_cache(maxsize=1)
+def _rapid_engine() -> Any:
+    """One rapidocr engine per process (loading its models takes ~0.5 s)."""
+    log = logging.getLogger("RapidOCR")
+    log.setLevel(logging.ERROR)
+    log.propagate = False
+    from rapidocr import RapidOCR
+
+    # Upright pages: the angle classifier costs time and changes nothing.
+    engine = RapidOCR(
+        params={
+            "Global.use_cls": False,
+            "EngineConfig.onnxruntime.intra_op_num_threads": 2,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        }
+    )
+    log.setLevel(logging.ERROR)
+    for handler in log.handlers:
+        handler.setLevel(logging.ERROR)
+    return engine
+
+
+def _chars_rapid(image: Any) -> list[Char]:
+    import numpy as np
+
+    height = image.height
+    result = _rapid_engine()(np.asarray(image.convert("RGB")), return_word_box=True)
+    chars: list[Char] = []
+    words = result.word_results or ()
+    for line_words in words:
+        for text, score, box in line_words:
+            text = text.strip()
+            if not text:
+                continue
+            xs = [p[0] for p in box]
+            ys = [p[1] for p in box]
+            chars.append(
+                Char(
+                    text,
+                    float(min(xs)),
+                    float(height - max(ys)),
+                    float(max(xs)),
+                    float(height - min(ys)),
+                    score=float(score),
+                )
+            )
+    return chars
+
+
+def _chars_tesseract(image: Any) -> list[Char]:
+    import pytesseract
+
+    data = pytesseract.image_to_data(
+        image, lang="chi_sim", config="--psm 3", output_type=pytesseract.Output.DICT
+    )
+    height = image.height
+    chars: list[Char] = []
+    for i, text in enumerate(data["text"]):
+        text = _HANZI_SPACE.sub("", (text or "").strip())
+        conf = float(data["conf"][i])
+        if not text or conf < 0:
+            continue
+        left, top = data["left"][i], data["top"][i]
+        w, h = data["width"][i], data["height"][i]
+        chars.append(
+            Char(
+                text,
+                float(left),
+                float(height - top - h),
+                float(left + w),
+                float(height - top),
+                score=conf / 100,
+            )
+        )
+    return chars
+
+
+def recognise(image: Any) -> tuple[list[Char], str]:
+    """Words/characters with boxes (y upwards, like PDF) and the engine used.
+    rapidocr first; Tesseract when rapidocr is missing or fails."""
+    if _rapid_available():
+        try:
+            return _chars_rapid(image), "rapidocr"
+        except Exception as e:  # the fallback engine exists for exactly this
+            if not _tesseract_available():
+                raise UnreadableDocument(f"OCR failed: {type(e).__name__}: {e}") from e
+    if _tesseract_available():
+        try:
+            return _chars_tesseract(image), "tesseract"
+        except Exception as e:
+            raise UnreadableDocument(f"OCR failed: {type(e).__name__}: {e}") from e
+    raise UnreadableDocument(f"OCR is not installed: {INSTALL_HINT}")
+
+
+def image_rules(image: Any) -> tuple[list[Rule], list[Rule]]:
+    """Table ruling lines in an image (y upwards): long thin dark runs kept
+    by a morphological opening with a line-shaped kernel."""
+    try:
+        import cv2
+        import numpy as np
+    except ImportError:
+        return [], []
+    gray = np.asarray(image.convert("L"))
+    h, w = gray.shape
+    binary = cv2.adaptiveThreshold(
+        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 10
+    )
+    out: list[list[Rule]] = []
+    for kernel_size, horizontal in (((max(w // 40, 10), 1), True), ((1, max(h // 60, 10)), False)):
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, kernel_size)
+        lines = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+        contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        rules = []
+        for contour in contours:
+            x, y, cw, ch = cv2.boundingRect(contour)
+            if horizontal and cw > 3 * ch:
+                rules.append(Rule(float(h - (y + ch / 2)), float(x), float(x + cw)))
+            elif not horizontal and ch > 3 * cw:
+                rules.append(Rule(float(x + cw / 2), float(h - y - ch), float(h - y)))
+        out.append(_merge(rules, tolerance=max(3.0, min(w, h) / 400)))
+    return out[0], out[1]
+
+
+def read_image_obj(image: Any, *, page_no: int = 1, table_base: int = 0) -> Layout:
+    """OCR one page image (PIL) into a layout; confidence = mean score."""
+    chars, engine = recognise(image)
+    horizontal, vertical = image_rules(image)
+    tol = max(3.0, min(image.width, image.height) / 300)
+    items, _ = items_from_chars(chars, horizontal, vertical, page_no, table_base, tol=tol)
+    scores = [c.score for c in chars if c.score is not None]
+    confidence = round(sum(scores) / len(scores), 3) if scores else 0.0
+    layout = Layout(reader=f"ocr:{engine}", items=items, confidence=confidence)
+    if not chars:
+        layout.warnings.append(
+            {"code": "ocr_no_text", "message": f"page {page_no}: OCR recognised no text"}
+        )
+    return layout
+
+
+def read_image(data: bytes) -> Layout:
+    """An image report (PNG, JPEG, GIF, BMP, TIFF, WebP; every frame of a
+    multi-page TIFF) read by OCR."""
+    if not available():
+        raise UnreadableDocument(f"image report needs OCR, which is not installed: {INSTALL_HINT}")
+    from PIL import Image, ImageSequence
+
+    Image.MAX_IMAGE_PIXELS = _MAX_PIXELS
+    try:
+        img = Image.open(io.BytesIO(data))
+        frames = [f.copy() for f in ImageSequence.Iterator(img)][:50]
+    except Image.DecompressionBombError as e:
+        raise UnreadableDocument(f"image too large to OCR safely: {e}") from e
+    except Exception as e:
+        raise UnreadableDocument(f"not a readable image: {type(e).__name__}") from e
+    items: list = []
+    warnings: list[dict[str, Any]] = []
+    scores = []
+    reader = "ocr"
+    for n, frame in enumerate(frames, start=1):
+        page = read_image_obj(frame.convert("RGB"), page_no=n)
+        reader = page.reader
+        items.extend(page.items)
+        warnings.extend(page.warnings)
+        scores.append(page.confidence)
+    if not any(True for _ in items):
+        raise UnreadableDocument("no text recognised in the image (blank, noise or not a report)")
+    layout = Layout(reader=reader, items=items, confidence=min(scores) if scores else 0.0)
+    layout.warnings.extend(warnings)
+    return layout
+
+
+def mark_ocr_cells(cells: list[dict[str, Any]], checks: list[dict[str, Any]]) -> None:
+    """OCR'd values carry their recognition score as confidence; a value in a
+    failed check is marked low-confidence with a note (never corrected)."""
+    failed: dict[str, str] = {}
+    for check in checks:
+        if check.get("ok") is False:
+            for ref in check.get("cells") or []:
+                failed.setdefault(ref, check.get("rule") or check.get("name") or "check")
+    for cell in cells:
+        src = cell.get("source") or {}
+        score = src.get("ocr_score")
+        if score is None:
+            continue
+        conf = min(cell.get("confidence", 1.0), float(score))
+        ref = f"{cell['table']}.{cell['row']}.{cell['col']}"
+        if ref in failed:
+            conf = min(conf, LOW_CONFIDENCE)
+            note = f"read by OCR and the report's check {failed[ref]} fails"
+            cell["note"] = f"{cell['note']}; {note}" if cell.get("note") else note
+        cell["confidence"] = round(conf, 3)

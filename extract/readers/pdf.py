@@ -1,0 +1,463 @@
+"""PDF reports with a text layer, read from character boxes and ruling lines.
+
+pypdfium2 gives every character with its box and every path object with its
+bounds at a few hundred pages a second (pdfplumber, through pdfminer, manages
+about 17), so the table geometry is rebuilt here from those two:
+
+* thin path objects are ruling lines; a table row is the band between two
+  horizontal rules, its cells the intervals between the vertical rules that
+  cross the band, so a label that wraps inside its cell ("1、申请人无正当理由
+  逾期不补 / 正、行政机关…") or a number split over two lines stays one cell;
+* a merged cell spanning several bands (三、本年度办理结果 printed one
+  character per line) falls apart into fragments at the left of the rows,
+  where the mapper ignores them (it takes the right-most label);
+* characters outside any grid are text lines; a line with widely spaced
+  numbers becomes a row (tables drawn without rules), the rest paragraphs;
+  page numbers ("-3-", "第 3 页") are dropped, so a table continues across a
+  page break as if the footer were not there.
+
+A page whose text layer is garbled ((cid:…), U+FFFD, private-use glyphs) or
+empty is rendered and read by OCR when OCR is installed
+(:mod:`extract.readers.ocr`); otherwise the layout carries a warning.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from extract.layout import Layout, Paragraph, SourceCell, SourceRow
+from extract.sniff import UnreadableDocument
+
+_FOOTER = re.compile(
+    r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+)$"
+)
+_NUMBER = re.compile(r"^[-+]?\d[\d,，.]*%?$")
+_RULE_THICKNESS = 2.0  # points: thinner than this is a line, not a box
+_TOL = 1.5  # points: rules closer than this are the same rule
+
+
+@dataclass
+class Char:
+    text: str
+    left: float
+    bottom: float
+    right: float
+    top: float
+    score: float | None = None  # OCR confidence; None for a text layer
+
+    @property
+    def cx(self) -> float:
+        return (self.left + self.right) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.bottom + self.top) / 2
+
+    @property
+    def height(self) -> float:
+        return self.top - self.bottom
+
+
+@dataclass
+class Rule:
+    pos: float  # y of a horizontal rule, x of a vertical one
+    start: float
+    end: float
+
+
+def _is_bad(ch: str) -> bool:
+    o = ord(ch)
+    return ch == "\ufffd" or 0xE000 <= o <= 0xF8FF or (o < 32 and ch not in "\r\n\t")
+
+
+def page_chars(textpage: Any) -> tuple[list[Char], bool]:
+    """Printable characters of a page with their boxes, and whether the text
+    layer looks garbled (empty, or many replacement/private-use glyphs)."""
+    n = textpage.count_chars()
+    text = textpage.get_text_range() if n else ""
+    if len(text) != n:  # surrogate pairs: fall back to one call per char
+        text = "".join(textpage.get_text_range(i, 1)[:1] or " " for i in range(n))
+    chars: list[Char] = []
+    bad = 0
+    for i, ch in enumerate(text):
+        if ch.isspace() or ch in "\ufffe\uffff":
+            continue
+        if _is_bad(ch):
+            bad += 1
+            continue
+        left, bottom, right, top = textpage.get_charbox(i)
+        if right <= left and top <= bottom:
+            continue
+        chars.append(Char(ch, left, bottom, right, top))
+    garbled = not chars or "(cid:" in text or bad > max(3, 0.05 * (len(chars) + bad))
+    return chars, garbled
+
+
+def page_rules(page: Any) -> tuple[list[Rule], list[Rule]]:
+    """Horizontal and vertical ruling lines of a page (thin path objects and
+    the edges of thin filled rectangles)."""
+    import pypdfium2.raw as pdfium_c
+
+    horizontal: list[Rule] = []
+    vertical: list[Rule] = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=4):
+        left, bottom, right, top = obj.get_bounds()
+        w, h = right - left, top - bottom
+        if h < _RULE_THICKNESS and w > 3:
+            horizontal.append(Rule((top + bottom) / 2, left, right))
+        elif w < _RULE_THICKNESS and h > 3:
+            vertical.append(Rule((left + right) / 2, bottom, top))
+    return _merge(horizontal), _merge(vertical)
+
+
+def _merge(rules: list[Rule], tolerance: float = _TOL) -> list[Rule]:
+    """Join collinear touching segments (cell borders are drawn per cell)."""
+    rules = sorted(rules, key=lambda r: r.pos)
+    clusters: list[list[Rule]] = []
+    for r in rules:
+        if clusters and r.pos - clusters[-1][-1].pos < tolerance:
+            clusters[-1].append(r)
+        else:
+            clusters.append([r])
+    out: list[Rule] = []
+    for cluster in clusters:
+        pos = statistics.fmean(r.pos for r in cluster)
+        merged: list[Rule] = []
+        for r in sorted(cluster, key=lambda r: r.start):
+            if merged and r.start <= merged[-1].end + tolerance:
+                merged[-1].end = max(merged[-1].end, r.end)
+            else:
+                merged.append(Rule(pos, r.start, r.end))
+        out.extend(merged)
+    return out
+
+
+def _lines(chars: list[Char]) -> list[list[Char]]:
+    """Characters grouped into text lines (top to bottom, left to right): a
+    character joins a line when its box overlaps the line's vertically, so
+    low commas and high quotes stay on their line."""
+    if not chars:
+        return []
+    ordered = sorted(chars, key=lambda c: -c.cy)
+    lines: list[list[Char]] = []
+    lo = hi = 0.0
+    for c in ordered:
+        overlap = min(hi, c.top) - max(lo, c.bottom)
+        if lines and overlap > 0.3 * min(max(c.height, 0.1), hi - lo):
+            lines[-1].append(c)
+            lo, hi = min(lo, c.bottom), max(hi, c.top)
+        else:
+            lines.append([c])
+            lo, hi = c.bottom, c.top
+    for line in lines:
+        line.sort(key=lambda c: c.left)
+    return lines
+
+
+def _segments(line: list[Char]) -> list[list[Char]]:
+    """A line split where the gap between characters is wider than two
+    character widths (a column gap, not justified spacing)."""
+    h = statistics.median(c.height for c in line) or 10.0
+    segs = [[line[0]]]
+    for prev, c in itertools.pairwise(line):
+        if c.left - prev.right > 2.0 * h:
+            segs.append([c])
+        else:
+            segs[-1].append(c)
+    return segs
+
+
+def _text(chars: list[Char]) -> str:
+    """Cell text: lines joined without a separator (wrapped labels and
+    numbers split over two lines read as one)."""
+    return "".join("".join(c.text for c in line) for line in _lines(chars))
+
+
+def _provenance(chars: list[Char]) -> dict[str, Any]:
+    """Bounding box, plus the lowest OCR confidence when the characters
+    were recognised rather than read."""
+    out: dict[str, Any] = {"bbox": _bbox(chars)}
+    scores = [c.score for c in chars if c.score is not None]
+    if scores:
+        out["ocr_score"] = round(min(scores), 3)
+    return out
+
+
+def _bbox(chars: list[Char]) -> list[float]:
+    return [
+        round(min(c.left for c in chars), 1),
+        round(min(c.bottom for c in chars), 1),
+        round(max(c.right for c in chars), 1),
+        round(max(c.top for c in chars), 1),
+    ]
+
+
+@dataclass
+class _Grid:
+    """One ruled table region of a page."""
+
+    horizontal: list[Rule]
+    vertical: list[Rule]
+    left: float
+    right: float
+    bottom: float
+    top: float
+
+    def contains(self, c: Char) -> bool:
+        return self.left <= c.cx <= self.right and self.bottom <= c.cy <= self.top
+
+
+def _grids(horizontal: list[Rule], vertical: list[Rule], tol: float = 2.0) -> list[_Grid]:
+    """Ruled regions: connected groups of rules with at least two rules each
+    way. Rules that touch (within a tolerance) belong to the same grid."""
+    rules = [("h", r) for r in horizontal] + [("v", r) for r in vertical]
+    parent = list(range(len(rules)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    t = tol
+    for i, (ki, ri) in enumerate(rules):
+        for j in range(i + 1, len(rules)):
+            kj, rj = rules[j]
+            if ki == kj:
+                continue
+            h, v = (ri, rj) if ki == "h" else (rj, ri)
+            if v.start - t <= h.pos <= v.end + t and h.start - t <= v.pos <= h.end + t:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[tuple[str, Rule]]] = {}
+    for i, r in enumerate(rules):
+        groups.setdefault(find(i), []).append(r)
+    out = []
+    for members in groups.values():
+        hs = sorted((r for k, r in members if k == "h"), key=lambda r: -r.pos)
+        vs = sorted((r for k, r in members if k == "v"), key=lambda r: r.pos)
+        if len(hs) < 2 or len(vs) < 2:
+            continue
+        out.append(
+            _Grid(
+                hs,
+                vs,
+                left=min(r.pos for r in vs),
+                right=max(r.pos for r in vs),
+                bottom=min(r.pos for r in hs),
+                top=max(r.pos for r in hs),
+            )
+        )
+    return out
+
+
+def _grid_rows(
+    grid: _Grid, chars: list[Char], page_no: int, table: int, tol: float = _TOL
+) -> list[SourceRow]:
+    """The rows of one ruled table: one per band between horizontal rules
+    that holds text, cells split at the vertical rules crossing the band."""
+    ys = sorted({round(r.pos, 1) for r in grid.horizontal}, reverse=True)
+    bands: dict[int, list[Char]] = {}
+    for c in chars:
+        for i in range(len(ys) - 1):
+            if ys[i + 1] <= c.cy <= ys[i]:
+                bands.setdefault(i, []).append(c)
+                break
+    rows = []
+    for i in sorted(bands):
+        top, bottom = ys[i], ys[i + 1]
+        mid = (top + bottom) / 2
+        xs = sorted({round(v.pos, 1) for v in grid.vertical if v.start - tol <= mid <= v.end + tol})
+        if len(xs) < 2:
+            xs = [grid.left, grid.right]
+        cells: list[list[Char]] = [[] for _ in range(len(xs) - 1)]
+        for c in bands[i]:
+            for j in range(len(xs) - 1):
+                if xs[j] <= c.cx <= xs[j + 1]:
+                    cells[j].append(c)
+                    break
+        out_cells = []
+        for j, cell in enumerate(cells):
+            where: dict[str, Any] = {"page": page_no, "table": table, "row": i, "col": j}
+            if cell:
+                where.update(_provenance(cell))
+            else:
+                where["bbox"] = [xs[j], bottom, xs[j + 1], top]
+            out_cells.append(SourceCell(_text(cell) if cell else "", pos=j, where=where))
+        rows.append(
+            SourceRow(
+                out_cells,
+                where={"page": page_no, "table": table, "row": i, "top": top},
+                padded=False,
+                positional=False,
+                table_index=table,
+            )
+        )
+    return rows
+
+
+def _free_items(chars: list[Char], page_no: int) -> list[tuple[float, Paragraph | SourceRow]]:
+    """Text outside ruled tables: a line of label + spaced numbers is a row
+    (a table without rules), other lines are joined into paragraphs."""
+    out: list[tuple[float, Paragraph | SourceRow]] = []
+    lines = _lines(chars)
+    if not lines:
+        return out
+    margin = min(line[0].left for line in lines)
+    para: list[str] = []
+    para_top = 0.0
+    para_line = 0
+    prev_bottom = 0.0
+
+    def flush() -> None:
+        nonlocal para
+        if para:
+            out.append(
+                (para_top, Paragraph("".join(para), where={"page": page_no, "line": para_line}))
+            )
+        para = []
+
+    for n, line in enumerate(lines, start=1):
+        text = "".join(c.text for c in line)
+        if _FOOTER.match(text):
+            continue
+        top = max(c.top for c in line)
+        segs = _segments(line)
+        texts = ["".join(c.text for c in s) for s in segs]
+        numbers = sum(1 for t in texts if _NUMBER.match(t))
+        if len(segs) >= 2 and numbers >= 1 and numbers >= len(segs) - 2:
+            flush()
+            cells = [
+                SourceCell(t, pos=i, where={"page": page_no, "line": n, **_provenance(s)})
+                for i, (t, s) in enumerate(zip(texts, segs, strict=True))
+            ]
+            out.append((top, SourceRow(cells, where={"page": page_no, "line": n}, padded=True)))
+            continue
+        h = statistics.median(c.height for c in line) or 10.0
+        if para and (line[0].left > margin + 1.2 * h or prev_bottom - top > 1.5 * h):
+            flush()
+        prev_bottom = min(c.bottom for c in line)
+        if not para:
+            para_top, para_line = top, n
+        para.append(text)
+        if len(segs) > 1 or line[-1].text in "。：:；;":
+            flush()
+    flush()
+    return out
+
+
+def items_from_chars(
+    chars: list[Char],
+    horizontal: list[Rule],
+    vertical: list[Rule],
+    page_no: int,
+    table_base: int = 0,
+    tol: float = _TOL,
+) -> tuple[list[Paragraph | SourceRow], int]:
+    """A page's characters and ruling lines as items in reading order (ruled
+    tables as rows, the rest as text lines), and the number of tables. Used
+    for text-layer pages and, with OCR boxes as characters, for images."""
+    grids = _grids(horizontal, vertical, tol=max(tol, 2.0))
+    placed: list[tuple[float, Paragraph | SourceRow]] = []
+    free = []
+    in_grid: list[list[Char]] = [[] for _ in grids]
+    for c in chars:
+        for k, g in enumerate(grids):
+            if g.contains(c):
+                in_grid[k].append(c)
+                break
+        else:
+            free.append(c)
+    grids_sorted = sorted(range(len(grids)), key=lambda k: -grids[k].top)
+    for n, k in enumerate(grids_sorted):
+        for row in _grid_rows(grids[k], in_grid[k], page_no, table_base + n, tol):
+            placed.append((row.where["top"], row))
+    placed.extend(_free_items(free, page_no))
+    placed.sort(key=lambda x: -x[0])
+    return [item for _, item in placed], len(grids)
+
+
+def read_page(page: Any, textpage: Any, page_no: int, table_base: int) -> tuple[list, int, bool]:
+    """Items of one page in reading order, tables found, and whether the
+    text layer was garbled (then the items are empty)."""
+    chars, garbled = page_chars(textpage)
+    if garbled:
+        return [], 0, True
+    horizontal, vertical = page_rules(page)
+    items, found = items_from_chars(chars, horizontal, vertical, page_no, table_base)
+    return items, found, False
+
+
+def read_pdf(data: bytes) -> Layout:
+    """Read a PDF's text layer into paragraphs and table rows; garbled or
+    empty pages go to OCR when it is installed."""
+    try:
+        import pypdfium2 as pdfium
+    except ImportError as e:  # pragma: no cover - a core dependency
+        raise UnreadableDocument("PDF support needs pypdfium2 (pip install pypdfium2)") from e
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        reason = str(e).split("\n")[0]
+        if "password" in reason.lower():
+            raise UnreadableDocument("encrypted PDF (password required)") from e
+        raise UnreadableDocument(f"not a readable PDF: {reason}") from e
+    items: list[Paragraph | SourceRow] = []
+    warnings: list[dict[str, Any]] = []
+    ocr_pages: list[int] = []
+    tables = 0
+    confidence = 1.0
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            textpage = page.get_textpage()
+            page_items, found, garbled = read_page(page, textpage, i + 1, tables)
+            tables += found
+            if garbled:
+                ocr_items, conf, warn = _ocr_page(page, i + 1)
+                page_items = ocr_items
+                confidence = min(confidence, conf)
+                if warn:
+                    warnings.append(warn)
+                else:
+                    ocr_pages.append(i + 1)
+            items.extend(page_items)
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    reader = "pdf+ocr" if ocr_pages else "pdf"
+    layout = Layout(reader=reader, items=items, confidence=confidence)
+    layout.warnings.extend(warnings)
+    if ocr_pages:
+        layout.warnings.append(
+            {
+                "code": "ocr_pages",
+                "message": f"pages {ocr_pages} had no usable text layer and were read by OCR",
+                "pages": ocr_pages,
+            }
+        )
+    return layout
+
+
+def _ocr_page(page: Any, page_no: int) -> tuple[list, float, dict[str, Any] | None]:
+    """OCR one page rendered at ~200 dpi, or a warning when OCR is missing."""
+    from extract.readers import ocr
+
+    if not ocr.available():
+        return (
+            [],
+            0.0,
+            {
+                "code": "page_unreadable",
+                "message": f"page {page_no} has no usable text layer and OCR is not installed "
+                "(pip install 'xxgk-archive[ocr]')",
+                "page": page_no,
+            },
+        )
+    image = page.render(scale=200 / 72).to_pil()
+    layout = ocr.read_image_obj(image, page_no=page_no)
+    return layout.items, layout.confidence, None

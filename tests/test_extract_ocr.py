@@ -1,0 +1,142 @@
+"""OCR of image reports and image-only PDF pages, on a generated report
+rendered with a CJK font and speckle noise (values known from the seed)."""
+
+import importlib.util
+import io
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from extract import UnreadableDocument, extract
+from extract.readers import ocr
+
+_spec = importlib.util.spec_from_file_location(
+    "render_fixture", Path(__file__).parent / "fixtures" / "images" / "render.py"
+)
+render_fixture = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(render_fixture)
+
+T2_KEYS = {"规章": "regulations", "行政规范性文件": "normative_documents"}
+T3_KEYS = {
+    "一、本年新收政府信息公开申请数量": "new_received",
+    "二、上年结转政府信息公开申请数量": "carried_over",
+}
+T3_COLS = ("natural_person", "commercial", "research", "social_welfare", "legal_services",
+           "other_org", "total")  # fmt: skip
+
+
+def _need_ocr():
+    if not ocr.available():
+        pytest.fail("OCR is not installed: pip install -e '.[dev,ocr]'")
+    if render_fixture.font_path() is None:
+        pytest.skip("fonts-noto-cjk not installed (apt install fonts-noto-cjk)")
+
+
+def _png(img) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    _need_ocr()
+    img, vals = render_fixture.render(seed=11)
+    record = extract(_png(img), name="report.png")
+    return record, vals
+
+
+def _expected(vals):
+    want = {}
+    for label, key in T2_KEYS.items():
+        for col, v in zip(("issued", "repealed", "in_force"), vals[label], strict=True):
+            want[("t2", key, col)] = v
+    for label, key in T3_KEYS.items():
+        for col, v in zip(T3_COLS, vals[label], strict=True):
+            want[("t3", key, col)] = v
+    return want
+
+
+def test_image_report_values_read_by_ocr(rendered):
+    record, vals = rendered
+    assert record["reader"].startswith("ocr:")
+    assert record["year"] == 2023
+    got = {(c["table"], c["row"], c["col"]): c["value"] for c in record["cells"]}
+    want = _expected(vals)
+    assert {k: got.get(k) for k in want} == want
+
+
+def test_ocr_cells_carry_score_and_bbox(rendered):
+    record, _ = rendered
+    cell = next(c for c in record["cells"] if c["table"] == "t3")
+    src = cell["source"]
+    assert 0 < src["ocr_score"] <= 1
+    assert cell["confidence"] <= src["ocr_score"]
+    assert len(src["bbox"]) == 4
+
+
+def test_image_only_pdf_page_falls_back_to_ocr():
+    _need_ocr()
+    img, vals = render_fixture.render(seed=23)
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, format="PDF", resolution=150)
+    record = extract(buf.getvalue(), name="scan.pdf")
+    assert record["reader"] == "pdf+ocr"
+    assert any(w["code"] == "ocr_pages" for w in record["warnings"])
+    got = {(c["table"], c["row"], c["col"]): c["value"] for c in record["cells"]}
+    want = _expected(vals)
+    assert {k: got.get(k) for k in want} == want
+
+
+def test_image_of_noise_is_a_recorded_failure():
+    _need_ocr()
+    from PIL import Image
+
+    rng = random.Random(3)
+    img = Image.new("L", (400, 300))
+    img.putdata([rng.choice((0, 255)) for _ in range(400 * 300)])
+    with pytest.raises(UnreadableDocument) as err:
+        extract(_png(img), name="noise.png")
+    assert "\n" not in str(err.value)
+
+
+def test_truncated_image_is_a_one_line_error():
+    _need_ocr()
+    img, _ = render_fixture.render(seed=5)
+    data = _png(img)[:200]
+    with pytest.raises(UnreadableDocument) as err:
+        extract(data, name="cut.png")
+    assert "\n" not in str(err.value)
+
+
+def test_tesseract_fallback_reads_labels_and_numbers():
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract-ocr is not installed")
+    _need_ocr()
+    img, vals = render_fixture.render(seed=11, noise=0.0)
+    chars = ocr._chars_tesseract(img)
+    text = "".join(c.text for c in chars)
+    # Tesseract is the weaker engine: labels read, numbers of a row may run
+    # together, which is why rapidocr comes first.
+    assert "信息内容" in text and "本年制发件数" in text
+    assert all(c.score is not None and 0 <= c.score <= 1 for c in chars)
+    assert str(vals["规章"][0]) in text
+
+
+def test_failed_check_marks_ocr_value_low_confidence():
+    cells = [
+        {"table": "t3", "row": "granted", "col": "total", "value": 9, "confidence": 1.0,
+         "source": {"ocr_score": 0.97}},
+        {"table": "t3", "row": "granted", "col": "natural_person", "value": 9, "confidence": 1.0,
+         "source": {"ocr_score": 0.99}},
+        {"table": "t2", "row": "regulations", "col": "issued", "value": 1, "confidence": 1.0,
+         "source": {}},
+    ]  # fmt: skip
+    checks = [{"rule": "t3_row_total", "ok": False, "cells": ["t3.granted.total"]}]
+    ocr.mark_ocr_cells(cells, checks)
+    assert cells[0]["confidence"] == ocr.LOW_CONFIDENCE
+    assert "t3_row_total" in cells[0]["note"]
+    assert cells[1]["confidence"] == 0.99
+    assert cells[2]["confidence"] == 1.0

@@ -1,0 +1,92 @@
+"""The PDF text-layer reader on the corpus PDFs (WPS exports with ruled
+tables) and on broken input."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extract import UnreadableDocument, extract
+from extract.layout import Paragraph, SourceRow
+from extract.readers.pdf import read_pdf
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+CORPUS = SHARED / "corpus"
+PDFS = ["jiangsu_huaian_city_gov_2024.pdf", "jiangsu_huaian_hongzequ_gov_2023.pdf"]
+
+
+def _corpus(name: str) -> bytes:
+    path = CORPUS / "docs" / name
+    if not path.exists():
+        pytest.fail(f"shared corpus missing: {path}")
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("name", PDFS)
+def test_corpus_pdf_matches_truth(name):
+    record = extract(_corpus(name), name=name)
+    truth = json.loads((CORPUS / "truth" / f"{name}.json").read_text())
+    got = {(c["table"], c["row"], c["col"]): c["value"] for c in record["cells"]}
+    wrong = [
+        (c["table"], c["row"], c["col"], got.get((c["table"], c["row"], c["col"]), "missing"))
+        for c in truth["cells"]
+        if got.get((c["table"], c["row"], c["col"]), "missing") != c["value"]
+    ]
+    assert wrong == []
+    assert record["reader"] == "pdf"
+    assert record["year"] == truth["year"]
+    assert record["format"] == truth["format"]
+
+
+def test_wrapped_label_and_vertical_group_stay_in_their_cells():
+    layout = read_pdf(_corpus("jiangsu_huaian_city_gov_2024.pdf"))
+    rows = [[c.text for c in r.cells] for r in layout.items if isinstance(r, SourceRow)]
+    # The label of （六）1 wraps over three lines inside one cell.
+    overdue = [r for r in rows if any("逾期不补正" in t for t in r)]
+    assert len(overdue) == 1
+    label = next(t for t in overdue[0] if "逾期不补正" in t)
+    assert label.endswith("信息公开申请")
+    assert overdue[0][-7:] == ["67", "3", "0", "0", "1", "0", "71"]
+    # 表四: fifteen values in one row, each in its own cell.
+    t4 = next(r for r in rows if r[:3] == ["72", "64", "178"])
+    assert len(t4) == 15
+
+
+def test_page_numbers_are_dropped_and_provenance_kept():
+    layout = read_pdf(_corpus("jiangsu_huaian_hongzequ_gov_2023.pdf"))
+    texts = [p.text for p in layout.items if isinstance(p, Paragraph)]
+    assert not any(t.strip("-— ").isdigit() for t in texts)
+    row = next(r for r in layout.items if isinstance(r, SourceRow) and r.cells[-1].text == "4119")
+    where = row.cells[-1].where
+    assert where["page"] == 3
+    left, bottom, right, top = where["bbox"]
+    assert left < right and bottom < top
+
+
+def test_narrative_is_read_into_sections():
+    record = extract(_corpus("jiangsu_huaian_city_gov_2024.pdf"), name="x.pdf")
+    sections = record["sections"]
+    text = json.dumps(sections, ensure_ascii=False)
+    assert "3940元" in text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"%PDF-1.7\nnot really a pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", b"%PDF-"],
+)
+def test_broken_pdf_is_a_one_line_error(data):
+    with pytest.raises(UnreadableDocument) as err:
+        extract(data, name="broken.pdf")
+    assert "\n" not in str(err.value)
+    assert "PDF" in str(err.value)
+
+
+def test_truncated_corpus_pdf_is_refused_or_read_partially():
+    data = _corpus("jiangsu_huaian_hongzequ_gov_2023.pdf")
+    try:
+        record = extract(data[: len(data) // 2], name="cut.pdf")
+    except UnreadableDocument as err:
+        assert "\n" not in str(err)
+    else:
+        assert isinstance(record["cells"], list)
