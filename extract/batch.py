@@ -140,7 +140,17 @@ def extract_many(
                         exhausted = True
                         break
                     slot.job, slot.started = job, time.monotonic()
-                    slot.conn.send(job)
+                    try:
+                        slot.conn.send(job)
+                    except OSError:  # the worker died before taking the job
+                        code = slot.proc.exitcode
+                        slot.kill()
+                        slot.start()
+                        slot.job = None
+                        yield (
+                            job.key,
+                            {"failure": f"worker died (exit code {code})", "kind": "crash"},
+                        )
             busy = [s for s in slots if s.job is not None]
             if not busy:
                 return
