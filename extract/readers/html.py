@@ -26,6 +26,7 @@ import unicodedata
 from lxml import etree
 
 from extract.layout import Layout, Paragraph, SourceCell, SourceRow
+from extract.readers.grid import grid_cell, grid_rows
 from extract.sniff import UnreadableDocument, decode_text
 
 # Elements that end a line of text.
@@ -94,13 +95,8 @@ MAX_DEPTH = 250
 def decode_html(data: bytes) -> tuple[str, str]:
     """Text and encoding of an HTML page: BOM, then the declared charset when
     the bytes really decode with it, then UTF-8, then GB18030 (deps G9)."""
-    for bom, enc in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            return data.decode(enc, errors="replace"), enc
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode_text(data)
     m = _META_CHARSET.search(data[:8192])
     if m:
         declared = m.group(1).decode("ascii", "ignore").lower()
@@ -169,29 +165,11 @@ def read_table(table: etree._Element, index: int) -> list[SourceRow]:
             for dr in range(rs):
                 for dc in range(cs):
                     occupied.add((r + dr, col + dc))
-            where = {"table": index, "row": r, "col": col}
-            if rs > 1:
-                where["rowspan"] = rs
-            if cs > 1:
-                where["colspan"] = cs
-            cells.append(SourceCell(_cell_text(td), pos=col, span=cs, where=where))
+            cells.append(grid_cell(_cell_text(td), index, r, col, rs, cs))
             col += cs
             width = max(width, col)
         raw_rows.append(cells)
-    rows = []
-    for r, cells in enumerate(raw_rows):
-        if not cells:
-            continue
-        rows.append(
-            SourceRow(
-                cells,
-                where={"table": index, "row": r, "grid_width": width},
-                padded=False,
-                positional=True,
-                table_index=index,
-            )
-        )
-    return rows
+    return grid_rows(raw_rows, index, width)
 
 
 def _classes(el: etree._Element) -> str:
