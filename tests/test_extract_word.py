@@ -136,3 +136,15 @@ def test_rtf_via_libreoffice():
     record = extract((DOCS / "report_2021.rtf").read_bytes(), name="report_2021.rtf")
     assert record["kind"] == "rtf" and record["reader"] == "rtf:libreoffice"
     assert_matches(record, "report_2021")
+
+
+@pytest.mark.skipif(not have("soffice"), reason="libreoffice-writer-nogui not installed")
+def test_odt_via_libreoffice():
+    record = extract((DOCS / "report_2021.odt").read_bytes(), name="report_2021.odt")
+    assert record["kind"] == "zip" and record["reader"] == "odt:libreoffice"
+    assert_matches(record, "report_2021")
+
+
+def test_other_zip_is_refused_with_a_reason():
+    with pytest.raises(UnreadableDocument, match="not a report document"):
+        extract(zip_bytes({"a.txt": b"hello"}), name="attachments.zip")

@@ -15,7 +15,7 @@ from extract.readers.html import read_html, read_mht
 from extract.readers.ocr import read_image
 from extract.readers.pdf import read_pdf
 from extract.readers.text import read_text
-from extract.readers.word import read_doc, read_rtf
+from extract.readers.word import read_doc, read_rtf, read_zip
 
 Reader = Callable[[bytes], Layout]
 
@@ -27,6 +27,7 @@ READERS: dict[str, Reader] = {
     "doc": read_doc,
     "mht": read_mht,
     "rtf": read_rtf,
+    "zip": read_zip,
     "pdf": read_pdf,
     "image": read_image,
 }

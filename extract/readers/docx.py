@@ -26,7 +26,7 @@ MAX_EXPANDED = 200 * 1024 * 1024  # bytes all parts may expand to
 MAX_RATIO = 200  # expanded / compressed, for parts over 10 MB
 
 
-def check_zip(data: bytes) -> None:
+def check_zip(data: bytes, required: str | None = "word/document.xml") -> None:
     """Refuse a zip that is not one or would expand beyond the limits."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -44,8 +44,8 @@ def check_zip(data: bytes) -> None:
                 f"DOCX part {i.filename} compresses {i.file_size // max(i.compress_size, 1)}:1 "
                 "(zip bomb?)"
             )
-    if "word/document.xml" not in {i.filename for i in infos}:
-        raise UnreadableDocument("zip without word/document.xml: not a Word document")
+    if required and required not in {i.filename for i in infos}:
+        raise UnreadableDocument(f"zip without {required}: not a Word document")
 
 
 def _text(el) -> str:

@@ -162,3 +162,29 @@ def read_rtf(data: bytes) -> Layout:
     """RTF (some portals attach reports as .rtf or .doc that is RTF): via
     LibreOffice, like WPS."""
     return read_via_libreoffice(data, ".rtf")
+
+
+_OPEN_DOCUMENT = {
+    b"application/vnd.oasis.opendocument.text": ".odt",
+    b"application/vnd.oasis.opendocument.text-template": ".ott",
+}
+
+
+def read_zip(data: bytes) -> Layout:
+    """A zip that is not a DOCX: an OpenDocument text (.odt, which WPS and
+    LibreOffice save) goes through LibreOffice; anything else is refused."""
+    import io
+    import zipfile
+
+    from extract.readers.docx import check_zip
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            mimetype = z.read("mimetype").strip() if "mimetype" in z.namelist() else b""
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as e:
+        raise UnreadableDocument(f"not a readable zip: {e}") from None
+    suffix = _OPEN_DOCUMENT.get(mimetype)
+    if suffix is None:
+        raise UnreadableDocument("a zip archive, not a report document (no DOCX or ODT inside)")
+    check_zip(data, required=None)
+    return read_via_libreoffice(data, suffix)
