@@ -211,3 +211,11 @@ def test_mht_single_file_web_page():
     record = extract(data, name="report.mht")
     assert record["kind"] == "mht"
     assert_report(record, values)
+
+
+def test_small_table_nested_in_a_report_cell_keeps_the_grid():
+    values = make_values(12)
+    page = to_html(values)
+    page = page.replace("<td>规章</td>", "<td><table><tr><td>规章</td></tr></table></td>", 1)
+    record = extract(page.encode(), name="r.html")
+    assert_report(record, values)

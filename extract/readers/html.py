@@ -255,7 +255,11 @@ def _read_body(body: etree._Element) -> list[Paragraph | SourceRow]:
 
     # A page laid out with tables holds the report's tables inside its own
     # cells: such a table is a container, read as blocks, not as a grid.
-    layout_tables = {t for t in body.iter("table") if t.find(".//table") is not None}
+    layout_tables = {
+        t
+        for t in body.iter("table")
+        if any(_is_report_table(inner) for inner in t.iterdescendants("table"))
+    }
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, el in walker:
         tag = el.tag if isinstance(el.tag, str) else ""
