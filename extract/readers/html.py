@@ -189,7 +189,8 @@ def find_body(root: etree._Element) -> etree._Element:
     if body is None:
         body = root
     # innermost report tables: a layout table around them is page chrome
-    tables = [t for t in body.iter("table") if t.find(".//table") is None and _is_report_table(t)]
+    reports = [t for t in body.iter("table") if _is_report_table(t)]
+    tables = [t for t in reports if not any(r in reports for r in t.iterdescendants("table"))]
     hinted = [el for el in body.xpath(".//*[@class or @id]") if _BODY_HINTS.search(_classes(el))]
     if tables:
         holding = [el for el in hinted if all(el in t.iterancestors() for t in tables)]
