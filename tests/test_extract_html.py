@@ -219,3 +219,19 @@ def test_small_table_nested_in_a_report_cell_keeps_the_grid():
     page = page.replace("<td>规章</td>", "<td><table><tr><td>规章</td></tr></table></td>", 1)
     record = extract(page.encode(), name="r.html")
     assert_report(record, values)
+
+
+@pytest.mark.parametrize("declare", ["gbk", None])
+def test_corpus_page_reencoded_in_gbk_reads_the_same(declare):
+    """A real page re-encoded as GB18030 (what GBK portals serve), declared
+    GBK or not declared at all, gives the same cells as the UTF-8 original."""
+    path = CORPUS / "docs" / "fujian_pingtan_zone_2021.html"
+    original = extract(path.read_bytes(), name=path.name)
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r'charset="?utf-8"?', f"charset={declare}" if declare else "", text, flags=re.I)
+    record = extract(text.encode("gb18030"), name=path.name)
+    assert record["encoding"] == "gb18030"
+    assert [(c["row"], c["col"], c["value"]) for c in record["cells"]] == [
+        (c["row"], c["col"], c["value"]) for c in original["cells"]
+    ]
+    assert record["agency"] == original["agency"] and record["year"] == 2021
