@@ -235,3 +235,19 @@ def test_corpus_page_reencoded_in_gbk_reads_the_same(declare):
         (c["row"], c["col"], c["value"]) for c in original["cells"]
     ]
     assert record["agency"] == original["agency"] and record["year"] == 2021
+
+
+def test_hidden_anti_copy_characters_are_dropped():
+    values = make_values(13)
+    v = values[("t2", "licensing", "decisions")]
+    page = to_html(values).replace(
+        f"<td>{v}</td>", f'<td>{v}<span style="display: none">7</span></td>', 1
+    )
+    page = page.replace("<p>本机关", '<p>本<font style="DISPLAY:none">水印</font>机关', 1)
+    record = extract(page.encode(), name="r.html")
+    assert_report(record, values)
+    assert "水印" not in record["sections"]["overview"]
+    hidden_body = to_html(values).replace(
+        '<div class="TRS_Editor">', '<div class="TRS_Editor" style="display:none">'
+    )
+    assert_report(extract(hidden_body.encode(), name="r.html"), values)

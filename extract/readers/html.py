@@ -284,6 +284,32 @@ def _read_body(body: etree._Element) -> list[Paragraph | SourceRow]:
     return items
 
 
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _drop_hidden(root: etree._Element) -> None:
+    """Remove small hidden elements (``display:none``), keeping their tail:
+    some portals salt the text with invisible characters against copying,
+    which would corrupt numbers ("1<span style=display:none>7</span>2").
+    A hidden container with a table or much text is kept: pages that reveal
+    the report body by script hide it in the markup."""
+    for el in root.xpath("//*[@style]"):
+        if not _HIDDEN.search(el.get("style") or ""):
+            continue
+        if el.find(".//table") is not None or len("".join(el.itertext())) > 40:
+            continue
+        parent = el.getparent()
+        if parent is None:
+            continue
+        tail = el.tail or ""
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+        parent.remove(el)
+
+
 def _depth(root: etree._Element) -> int:
     """Nesting depth of the deepest leaf (walked from leaves only)."""
     deepest = 0
@@ -342,6 +368,7 @@ def read_html_text(text: str, encoding: str) -> Layout:
         raise UnreadableDocument(
             f"HTML nested {MAX_DEPTH} or more levels deep: the parser drops what lies deeper"
         )
+    _drop_hidden(root)
     body = find_body(root)
     items = _read_body(body)
     title = _title(root)
