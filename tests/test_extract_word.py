@@ -115,6 +115,18 @@ def test_doc_text_fallback_catdoc(monkeypatch):
     assert "统计期限" in text
 
 
+@pytest.mark.skipif(not have("antiword"), reason="antiword not installed")
+def test_without_libreoffice_doc_is_read_as_low_confidence_text(monkeypatch):
+    real_which = shutil.which
+    monkeypatch.setattr(
+        word.shutil, "which", lambda t: None if t in ("soffice", "libreoffice") else real_which(t)
+    )
+    record = extract((DOCS / "report_2021.doc").read_bytes(), name="report_2021.doc")
+    assert record["reader"] == "doc:antiword"
+    assert any(w["code"] == "text_only_converter" for w in record["warnings"])
+    assert record["cells"] and all(c["confidence"] < 1 for c in record["cells"])
+
+
 def test_missing_converters_name_the_debian_package(monkeypatch):
     monkeypatch.setattr(word.shutil, "which", lambda t: None)
     with pytest.raises(UnreadableDocument) as e:

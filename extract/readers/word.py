@@ -155,6 +155,13 @@ def read_doc(data: bytes) -> Layout:
     layout = read_lines(text.splitlines(), encoding="utf-8")
     layout.reader = f"doc:{tool}"
     layout.confidence = 0.5
+    layout.warnings.append(
+        {
+            "code": "text_only_converter",
+            "message": f"read with {tool} (LibreOffice not installed): merged table cells "
+            "are lost, values are low-confidence",
+        }
+    )
     return layout
 
 
