@@ -17,6 +17,7 @@ from extract.detached import assign_detached_rows
 from extract.flat import expand_flat_tables, mark_split_cells
 from extract.forms import all_forms
 from extract.meta import find_meta
+from extract.pre2019 import extract_pre2019
 from extract.readers import READERS
 from extract.readers.ocr import mark_ocr_cells
 from extract.sections import split_sections
@@ -60,10 +61,13 @@ def extract(data: bytes, *, source: str = "-", name: str | None = None) -> dict[
             c["source"] = {"reader": layout.reader, **c["source"]}
         mark_split_cells(cells_out)
         checks = run_checks(form, mapped.cells)
-        mark_ocr_cells(cells_out, checks)
         more_checks = extra_checks(form, mapped.cells, [p.text for p in layout.paragraphs()])
+        mark_ocr_cells(cells_out, checks + more_checks)
     else:
         warnings.extend(layout.warnings)
+    pre = extract_pre2019(layout, meta.year) if fmt == "pre2019" else None
+    if pre is not None:
+        warnings.extend(pre["warnings"])
     if meta.agency is None:
         warnings.append({"code": "no_agency", "message": "agency not found in the document"})
     if meta.year is None:
@@ -85,6 +89,7 @@ def extract(data: bytes, *, source: str = "-", name: str | None = None) -> dict[
         "year_source": meta.year_source,
         "format_source": fmt_how,
         "extra_checks": more_checks,
+        "pre2019": pre,
         "warnings": warnings,
         "extractor_version": EXTRACTOR_VERSION,
     }

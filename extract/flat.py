@@ -155,8 +155,11 @@ def splits(run: str, n: int, *, decimals: bool = False) -> list[tuple[str, ...]]
                 out.append(tuple(acc))
             return
         piece = pieces[i]
-        max_parts = min(left, len(piece))
-        for k in range(1, max_parts + 1):
+        rest = pieces[i + 1 :]
+        # every later piece takes at least one number and at most its length
+        lo = max(1, left - sum(len(p) for p in rest))
+        hi = min(len(piece), left - len(rest))
+        for k in range(lo, hi + 1):
             for cuts in itertools.combinations(range(1, len(piece)), k - 1):
                 bounds = (0, *cuts, len(piece))
                 nums = [piece[a:b] for a, b in itertools.pairwise(bounds)]

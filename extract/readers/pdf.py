@@ -36,7 +36,7 @@ _FOOTER = re.compile(
     r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+)$"
 )
 _NUMBER = re.compile(r"^[-+]?\d[\d,，.]*%?$")
-_RULE_THICKNESS = 2.0  # points: thinner than this is a line, not a box
+_RULE_THICKNESS = 3.5  # points: thinner than this is a line, not a box
 _TOL = 1.5  # points: rules closer than this are the same rule
 
 
@@ -107,9 +107,9 @@ def page_rules(page: Any) -> tuple[list[Rule], list[Rule]]:
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=4):
         left, bottom, right, top = obj.get_bounds()
         w, h = right - left, top - bottom
-        if h < _RULE_THICKNESS and w > 3:
+        if h < _RULE_THICKNESS and w > max(3.0, 2 * h):
             horizontal.append(Rule((top + bottom) / 2, left, right))
-        elif w < _RULE_THICKNESS and h > 3:
+        elif w < _RULE_THICKNESS and h > max(3.0, 2 * w):
             vertical.append(Rule((left + right) / 2, bottom, top))
     return _merge(horizontal), _merge(vertical)
 
@@ -254,11 +254,22 @@ def _grids(horizontal: list[Rule], vertical: list[Rule], tol: float = 2.0) -> li
     return out
 
 
+def _crossed(grid: _Grid, y: float, x0: float, x1: float, tol: float) -> bool:
+    """Whether a horizontal rule at height y runs under the span x0..x1."""
+    mid = (x0 + x1) / 2
+    return any(
+        abs(r.pos - y) <= tol and r.start - tol <= mid <= r.end + tol for r in grid.horizontal
+    )
+
+
 def _grid_rows(
     grid: _Grid, chars: list[Char], page_no: int, table: int, tol: float = _TOL
 ) -> list[SourceRow]:
     """The rows of one ruled table: one per band between horizontal rules
-    that holds text, cells split at the vertical rules crossing the band."""
+    that holds text, cells split at the vertical rules crossing the band. A
+    band holding only text whose cells no rule separates from the band above
+    continues those cells (a label wrapped in a row whose value columns are
+    ruled differently: "8.属于行政查" / "询事项")."""
     ys = sorted({round(r.pos, 1) for r in grid.horizontal}, reverse=True)
     bands: dict[int, list[Char]] = {}
     for c in chars:
@@ -266,7 +277,7 @@ def _grid_rows(
             if ys[i + 1] <= c.cy <= ys[i]:
                 bands.setdefault(i, []).append(c)
                 break
-    rows = []
+    built: list[tuple[int, list[float], list[list[Char]]]] = []
     for i in sorted(bands):
         top, bottom = ys[i], ys[i + 1]
         mid = (top + bottom) / 2
@@ -279,6 +290,12 @@ def _grid_rows(
                 if xs[j] <= c.cx <= xs[j + 1]:
                     cells[j].append(c)
                     break
+        if built and built[-1][0] == i - 1 and _continues(grid, ys[i], xs, cells, built[-1], tol):
+            continue
+        built.append((i, xs, cells))
+    rows = []
+    for i, xs, cells in built:
+        top, bottom = ys[i], ys[i + 1]
         out_cells = []
         for j, cell in enumerate(cells):
             where: dict[str, Any] = {"page": page_no, "table": table, "row": i, "col": j}
@@ -297,6 +314,43 @@ def _grid_rows(
             )
         )
     return rows
+
+
+def _continues(
+    grid: _Grid,
+    y: float,
+    xs: list[float],
+    cells: list[list[Char]],
+    prev: tuple[int, list[float], list[list[Char]]],
+    tol: float,
+) -> bool:
+    """Append a text-only band to the band above when no rule separates any
+    of its cells from a cell of the same span above; True when merged."""
+    filled = [j for j, cell in enumerate(cells) if cell]
+    if not filled:
+        return True
+    if any(_NUMBER.match("".join(c.text for c in cells[j])) for j in filled):
+        return False
+    _, pxs, pcells = prev
+    targets = []
+    for j in filled:
+        x0, x1 = xs[j], xs[j + 1]
+        if _crossed(grid, y, x0, x1, tol):
+            return False
+        k = next(
+            (
+                k
+                for k in range(len(pxs) - 1)
+                if abs(pxs[k] - x0) <= tol and abs(pxs[k + 1] - x1) <= tol and pcells[k]
+            ),
+            None,
+        )
+        if k is None:
+            return False
+        targets.append((j, k))
+    for j, k in targets:
+        pcells[k].extend(cells[j])
+    return True
 
 
 def _free_items(chars: list[Char], page_no: int) -> list[tuple[float, Paragraph | SourceRow]]:
@@ -424,6 +478,8 @@ def read_pdf(data: bytes) -> Layout:
                     warnings.append(warn)
                 else:
                     ocr_pages.append(i + 1)
+            if page_items and items and _continue_across_pages(items[-1], page_items[0]):
+                page_items = page_items[1:]
             items.extend(page_items)
             textpage.close()
             page.close()
@@ -441,6 +497,39 @@ def read_pdf(data: bytes) -> Layout:
             }
         )
     return layout
+
+
+def _continue_across_pages(last: Any, first: Any) -> bool:
+    """A table row broken by a page break: the new page's first row holds
+    only text, each piece under a filled cell of the previous page's last
+    row (same column span). Appends the text there; True when it did."""
+    if not (isinstance(last, SourceRow) and isinstance(first, SourceRow)):
+        return False
+    filled = [c for c in first.cells if c.text.strip()]
+    if not filled or any(_NUMBER.match(c.text.strip()) for c in filled):
+        return False
+    pairs = []
+    for cell in filled:
+        x0, _, x1, _ = cell.where.get("bbox", (0, 0, 0, 0))
+        mid = (x0 + x1) / 2
+        target = next(
+            (
+                p
+                for p in last.cells
+                if p.text.strip()
+                and "bbox" in p.where
+                and p.where["bbox"][0] - 2 <= mid <= p.where["bbox"][2] + 2
+                and _NUMBER.match(p.text.strip()) is None
+            ),
+            None,
+        )
+        if target is None:
+            return False
+        pairs.append((target, cell))
+    for target, cell in pairs:
+        target.text += cell.text
+        target.where = {**target.where, "continued_on_page": cell.where.get("page")}
+    return True
 
 
 def _ocr_page(page: Any, page_no: int) -> tuple[list, float, dict[str, Any] | None]:

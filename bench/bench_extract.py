@@ -1,0 +1,139 @@
+"""Extraction throughput per document kind on one core, and peak memory.
+
+    python bench/bench_extract.py [--corpus ../shared/corpus] [--seconds 3] [--ocr-pages 2]
+
+Kinds: HTML pages, text/Markdown reports, text-layer PDFs, DOCX, and scanned
+pages (a generated report table rendered as an image, read by OCR). Each
+kind runs in its own fresh process (one core), repeating its documents for
+at least ``--seconds``; it prints documents per second, pages per second for
+PDFs, and the process's peak resident memory. Targets (issue 5): ≥ 50
+HTML/text reports/s/core, ≥ 5 text-PDF reports/s/core, OCR ~1–2 s/page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import multiprocessing as mp
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+KINDS = {
+    "html": ("*.html",),
+    "text": ("*.txt", "*.md"),
+    "pdf": ("*.pdf",),
+    "docx": ("*.docx",),
+}
+
+
+def _docs(corpus: Path, kind: str) -> list[tuple[str, bytes]]:
+    out = []
+    for pattern in KINDS[kind]:
+        for path in sorted((corpus / "docs").glob(pattern)):
+            out.append((path.name, path.read_bytes()))
+    return out
+
+
+def _scanned_pages(n: int) -> list[tuple[str, bytes]]:
+    sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "images"))
+    import render  # the OCR test fixture generator
+
+    pages = []
+    for seed in range(n):
+        img, _ = render.render(seed=seed)
+        buf = io.BytesIO()
+        img.save(buf, format="PNG")
+        pages.append((f"scan{seed}.png", buf.getvalue()))
+    return pages
+
+
+def _run(kind: str, corpus: str, seconds: float, ocr_pages: int, out: mp.Queue) -> None:
+    """One kind in a fresh process: warm up once, then time repeated runs."""
+    from extract import UnreadableDocument, extract
+
+    docs = _scanned_pages(ocr_pages) if kind == "scan" else _docs(Path(corpus), kind)
+    if not docs:
+        out.put({"kind": kind, "docs": 0})
+        return
+    failures = 0
+    for name, data in docs:  # warm-up: imports, OCR models, caches
+        try:
+            extract(data, name=name)
+        except UnreadableDocument:
+            failures += 1
+    pages = 0
+    if kind == "pdf":
+        import pypdfium2
+
+        pages = sum(len(pypdfium2.PdfDocument(d)) for _, d in docs)
+    count = 0
+    rounds = 0
+    start = time.perf_counter()
+    while True:
+        for name, data in docs:
+            with contextlib.suppress(UnreadableDocument):
+                extract(data, name=name)
+            count += 1
+        rounds += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds or (kind == "scan" and rounds >= 1):
+            break
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.put(
+        {
+            "kind": kind,
+            "docs": len(docs),
+            "extracted": count,
+            "seconds": round(elapsed, 3),
+            "docs_per_s": round(count / elapsed, 2),
+            "pages_per_s": round(pages * rounds / elapsed, 1) if pages else None,
+            "s_per_doc": round(elapsed / count, 3),
+            "unreadable": failures,
+            "peak_rss_mb": round(peak_mb, 1),
+        }
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--ocr-pages", type=int, default=2, help="scanned pages to OCR (0: skip)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per kind")
+    args = parser.parse_args(argv)
+    kinds = ["html", "text", "pdf", "docx"] + (["scan"] if args.ocr_pages else [])
+    ctx = mp.get_context("spawn")
+    results = []
+    for kind in kinds:
+        q: mp.Queue = ctx.Queue()
+        p = ctx.Process(target=_run, args=(kind, args.corpus, args.seconds, args.ocr_pages, q))
+        p.start()
+        p.join()
+        results.append(q.get() if not q.empty() else {"kind": kind, "error": p.exitcode})
+    if args.json:
+        for r in results:
+            print(json.dumps(r))
+        return 0
+    print(f"{'kind':<6} {'docs':>5} {'docs/s/core':>12} {'s/doc':>8} {'pages/s':>8} {'peak MB':>8}")
+    for r in results:
+        if not r.get("docs"):
+            print(
+                f"{r['kind']:<6} {'-':>5}  (no documents{', error ' + str(r.get('error')) if 'error' in r else ''})"
+            )
+            continue
+        pps = r["pages_per_s"] if r["pages_per_s"] is not None else "-"
+        print(
+            f"{r['kind']:<6} {r['docs']:>5} {r['docs_per_s']:>12} {r['s_per_doc']:>8} "
+            f"{pps:>8} {r['peak_rss_mb']:>8}"
+        )
+    print("targets: html/text >= 50 docs/s/core, pdf >= 5 docs/s/core, scan ~1-2 s/page")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

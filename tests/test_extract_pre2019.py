@@ -1,0 +1,108 @@
+"""Pre-2019 reports: sections, statistics-table figures (spaced and
+flattened), narrative figures, era and crosswalk. Expected figures were read
+by hand from the corpus documents."""
+
+from pathlib import Path
+
+import pytest
+
+from extract import extract
+from extract.pre2019 import CROSSWALK, INDICATORS, era_of, statistics_table
+
+DOCS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "docs"
+
+
+def _pre(name):
+    record = extract((DOCS / name).read_bytes(), name=name)
+    assert record["format"] == "pre2019"
+    return record["pre2019"]
+
+
+def _figs(pre):
+    return {k: (v["value"], v.get("cumulative")) for k, v in pre["figures"].items()}
+
+
+def test_spaced_table_2011():
+    # 附件1: 主动公开信息数 条 425 1516; 网站公开 418 1509; 政府公报公开 7 7; 申请 0 0
+    pre = _pre("fujian_pingtan_zone_2011.txt")
+    figs = _figs(pre)
+    assert pre["era"] == "2008"
+    assert figs["proactive_items"] == (425, 1516)
+    assert figs["proactive_web"] == (418, 1509)
+    assert figs["proactive_gazette"] == (7, 7)
+    assert figs["requests_received"] == (0, 0)
+    assert figs["appeals"] == (0, 0)
+    assert pre["figures"]["proactive_items"].get("confidence", 1.0) == 1.0
+
+
+def test_flattened_table_2011_split_by_its_own_sums():
+    # 主动公开信息数条4251516 = 网站公开条4181509 + 政府公报公开条77
+    pre = _pre("fujian_pingtan_county_gov_2011.txt")
+    figs = _figs(pre)
+    assert figs["proactive_items"] == (425, 1516)
+    assert figs["proactive_web"] == (418, 1509)
+    assert pre["figures"]["proactive_web"]["confidence"] < 1
+    assert figs["replies_granted"] == (0, 0)
+
+
+def test_flattened_2015_uses_the_stated_figure_and_keeps_requests():
+    # 主动公开文件数条294981916; narrative: 2015年主动公开政府信息2949条.
+    # 受理依申请公开信息总数条01 = 0 this year, 1 cumulative.
+    pre = _pre("fujian_pingtan_zone_2015.txt")
+    figs = _figs(pre)
+    assert pre["era"] == "2014"
+    assert figs["proactive_items"] == (2949, 81916)
+    assert "states in words" in pre["figures"]["proactive_items"]["note"]
+    assert figs["requests_received"] == (0, 1)
+    assert figs["replies_granted"] == (0, 1)
+    assert figs["fees_collected"][0] == 0  # 暂不收费
+    assert {"overview", "requests", "fees", "review_litigation", "statistics"} <= set(
+        pre["sections"]
+    )
+    assert all(c["ok"] for c in pre["checks"])
+
+
+def test_prose_only_department_report_2013():
+    # 地税局: no table; 未收到政府信息公开申请; 行政复议0件; 新增主动公开政府信息45条
+    pre = _pre("fujian_pingtan_local_tax_bureau_2013.txt")
+    figs = _figs(pre)
+    assert figs["requests_received"] == (0, None)
+    assert figs["reviews"] == (0, None)
+    assert figs["proactive_items"] == (45, None)
+    assert all(f["source"]["where"] == "narrative" for f in pre["figures"].values())
+    # 减免金额21470.27元 is tax relief, not an information fee
+    assert "fees_waived" not in pre["figures"]
+
+
+def test_2017_table_and_sections():
+    pre = _pre("fujian_pingtan_zone_2017.txt")
+    figs = _figs(pre)
+    assert figs["proactive_items"] == (2122, 10037)
+    assert figs["reviews"] == (0, 0)
+    assert "problems" in pre["sections"]
+
+
+def test_ambiguous_run_is_left_out():
+    text = "指标名称计量单位2016年度历年累计主动公开文件数条1234567其中：1、政府网站公开数条12345672、政府公报公开数条00附件下载"
+    figs, warnings = statistics_table(text)
+    assert "proactive_items" not in figs
+    assert any(w["row"] == "proactive_items" for w in warnings)
+    assert figs["proactive_gazette"]["value"] == 0
+
+
+@pytest.mark.parametrize(
+    ("year", "era"), [(2008, "2008"), (2013, "2008"), (2014, "2014"), (2018, "2014"), (2019, None)]
+)
+def test_era(year, era):
+    assert era_of(year) == era
+
+
+def test_crosswalk_names_known_keys():
+    keys = {k for k, _ in INDICATORS}
+    assert all(c["key"] in keys and c["eras"] for c in CROSSWALK)
+    assert all(c["caveat"] or c["same_as"] for c in CROSSWALK)
+
+
+def test_post_2019_record_has_no_pre2019_part(seed_bytes):
+    record = extract(seed_bytes("001"), name="x.txt")
+    assert record["pre2019"] is None
