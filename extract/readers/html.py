@@ -285,6 +285,9 @@ def _read_body(body: etree._Element) -> list[Paragraph | SourceRow]:
 
 
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_ATTR = re.compile(
+    r"""style\s*=\s*["'][^"'>]*(?:display\s*:\s*none|visibility\s*:\s*hidden)""", re.I
+)
 
 
 def _drop_hidden(root: etree._Element) -> None:
@@ -293,8 +296,9 @@ def _drop_hidden(root: etree._Element) -> None:
     which would corrupt numbers ("1<span style=display:none>7</span>2").
     A hidden container with a table or much text is kept: pages that reveal
     the report body by script hide it in the markup."""
-    for el in root.xpath("//*[@style]"):
-        if not _HIDDEN.search(el.get("style") or ""):
+    for el in root.iter():
+        style = el.get("style") if isinstance(el.tag, str) else None
+        if not style or not _HIDDEN.search(style):
             continue
         if el.find(".//table") is not None or len("".join(el.itertext())) > 40:
             continue
@@ -310,12 +314,13 @@ def _drop_hidden(root: etree._Element) -> None:
         parent.remove(el)
 
 
-def _depth(root: etree._Element) -> int:
-    """Nesting depth of the deepest leaf (walked from leaves only)."""
-    deepest = 0
-    for leaf in root.xpath("//*[not(*)]"):
-        deepest = max(deepest, sum(1 for _ in leaf.iterancestors()) + 1)
-    return deepest
+# /*/*/…/* MAX_DEPTH levels down: libxml2 walks it level by level, O(elements).
+_DEEP_PATH = etree.XPath("boolean(/" + "/".join(["*"] * MAX_DEPTH) + ")")
+
+
+def _too_deep(root: etree._Element) -> bool:
+    """Whether some element sits MAX_DEPTH levels down."""
+    return bool(_DEEP_PATH(root))
 
 
 def read_html(data: bytes) -> Layout:
@@ -364,11 +369,12 @@ def read_html_text(text: str, encoding: str) -> Layout:
         raise UnreadableDocument("HTML page without any element")
     etree.strip_elements(root, *_DROP, with_tail=False)
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
-    if _depth(root) >= MAX_DEPTH:
+    if _too_deep(root):
         raise UnreadableDocument(
             f"HTML nested {MAX_DEPTH} or more levels deep: the parser drops what lies deeper"
         )
-    _drop_hidden(root)
+    if _HIDDEN_ATTR.search(text):
+        _drop_hidden(root)
     body = find_body(root)
     items = _read_body(body)
     title = _title(root)
