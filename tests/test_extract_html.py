@@ -251,3 +251,12 @@ def test_hidden_anti_copy_characters_are_dropped():
         '<div class="TRS_Editor">', '<div class="TRS_Editor" style="display:none">'
     )
     assert_report(extract(hidden_body.encode(), name="r.html"), values)
+
+
+def test_title_that_names_the_report_wins_over_the_site_name():
+    values = make_values(14)
+    page = to_html(values).replace(f'<meta name="ArticleTitle" content="{TITLE}">', "")
+    assert "ArticleTitle" not in page and "<title>测试门户网站</title>" in page
+    layout = read_html(page.encode())
+    assert layout.title == TITLE  # from the <h1>, not the portal's <title>
+    assert_report(extract(page.encode(), name="r.html"), values)

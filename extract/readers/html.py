@@ -227,19 +227,25 @@ def _own_text(el: etree._Element) -> int:
 
 
 def _title(root: etree._Element) -> str | None:
+    """The report's title: the first of meta ArticleTitle/title, <title>, <h1>
+    and elements classed as a title that names a report (报告); else the first
+    one found. A site's <title> is often just the portal's name."""
+    found: list[str] = []
     for name in ("ArticleTitle", "articletitle", "title", "Title"):
-        for meta in root.iter("meta"):
-            if meta.get("name") == name and (meta.get("content") or "").strip():
-                return _clean(meta.get("content") or "")
-    t = root.find(".//title")
-    if t is not None and (t.text or "").strip():
-        return _clean(t.text or "")
-    h1 = root.find(".//h1")
-    if h1 is not None:
-        text = _clean("".join(h1.itertext()))
-        if text:
-            return text
-    return None
+        found += [m.get("content") or "" for m in root.iter("meta") if m.get("name") == name]
+    found += ["".join(t.itertext()) for t in root.iter("title")]
+    found += ["".join(h.itertext()) for h in root.iter("h1", "h2")]
+    # a page's own title block, not a list of links to other reports
+    classed = root.xpath(
+        "//*[contains(@class, 'title') and not(ancestor-or-self::a) and not(ancestor::li)"
+        " and not(.//a)]"
+    )
+    found += ["".join(el.itertext()) for el in classed[:20]]
+    titles = [t for t in (_clean(x) for x in found) if t and len(t) <= 120]
+    for t in titles:
+        if "报告" in t:
+            return t
+    return titles[0] if titles else None
 
 
 def _read_body(body: etree._Element) -> list[Paragraph | SourceRow]:
