@@ -85,7 +85,10 @@ _BODY_HINTS = re.compile(
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _CONDITIONAL = re.compile(r"<!\[(?:end)?if[^\]]*\]>|\[(?:end)?if[^\]]*\]", re.I)
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
-_REPORT_WORDS = ("本年新收", "自然人", "行政复议", "主动公开", "本年制发", "规章", "总计")
+_REPORT_WORDS = (
+    "本年新收", "自然人", "行政复议", "主动公开", "本年制发", "本年新制作", "规章",
+    "信息内容", "处理决定", "总计",
+)  # fmt: skip
 MAX_SPAN = 100  # a hostile colspan/rowspan cannot blow up the grid
 # libxml2 silently drops content nested deeper than 255 elements: a page that
 # deep is refused rather than read with holes.
