@@ -49,6 +49,15 @@ def _worker(conn: Connection, memory_mb: int | None, max_bytes: int | None = MAX
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        _serve(conn, memory_mb, max_bytes)
+    finally:
+        from extract.readers.word import cleanup
+
+        cleanup()
+
+
+def _serve(conn: Connection, memory_mb: int | None, max_bytes: int | None) -> None:
     from extract import UnreadableDocument, extract
 
     while True:

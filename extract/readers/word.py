@@ -32,11 +32,26 @@ _profile: dict[int, Path] = {}
 _running: set[int] = set()  # process groups of converters running now
 
 
+_scratch: set[Path] = set()  # conversion directories in use
+
+
 def kill_converters() -> None:
-    """Kill every converter this process has running (its whole group)."""
+    """Kill every converter this process has running (its whole group) and
+    remove its scratch and profile directories: called by a batch worker that
+    is being stopped, when no ``finally`` or atexit handler will run."""
     for pgid in list(_running):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pgid, signal.SIGKILL)
+    cleanup()
+
+
+def cleanup() -> None:
+    """Remove this process's LibreOffice profile and scratch directories
+    (a multiprocessing worker ends with os._exit: atexit does not run)."""
+    for path in [*_scratch, _profile.pop(os.getpid(), None)]:
+        if path is not None:
+            shutil.rmtree(path, ignore_errors=True)
+    _scratch.clear()
 
 
 def _run(cmd: list[str], timeout: float, cwd: str | None = None) -> subprocess.CompletedProcess:
@@ -87,6 +102,7 @@ def convert_with_libreoffice(data: bytes, suffix: str, target: str = "docx") -> 
             "(apt-get install libreoffice-writer-nogui)"
         )
     with tempfile.TemporaryDirectory(prefix="xxgk-convert-") as tmp:
+        _scratch.add(Path(tmp))
         src = Path(tmp) / f"in{suffix}"
         src.write_bytes(data)
         profile = _own_profile().as_uri()
@@ -107,7 +123,9 @@ def convert_with_libreoffice(data: bytes, suffix: str, target: str = "docx") -> 
             reason = (proc.stderr or proc.stdout or b"").decode("utf-8", "replace").strip()
             reason = reason.splitlines()[-1] if reason else f"exit code {proc.returncode}"
             raise UnreadableDocument(f"LibreOffice could not convert the {suffix} file: {reason}")
-        return out.read_bytes()
+        converted = out.read_bytes()
+    _scratch.discard(Path(tmp))
+    return converted
 
 
 def _text_converter(data: bytes) -> tuple[str, str]:
