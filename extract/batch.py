@@ -49,6 +49,15 @@ def _worker(conn: Connection, memory_mb: int | None, max_bytes: int | None = MAX
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        _serve(conn, memory_mb, max_bytes)
+    finally:
+        from extract.readers.word import cleanup
+
+        cleanup()
+
+
+def _serve(conn: Connection, memory_mb: int | None, max_bytes: int | None) -> None:
     from extract import UnreadableDocument, extract
 
     while True:
@@ -140,7 +149,17 @@ def extract_many(
                         exhausted = True
                         break
                     slot.job, slot.started = job, time.monotonic()
-                    slot.conn.send(job)
+                    try:
+                        slot.conn.send(job)
+                    except OSError:  # the worker died before taking the job
+                        code = slot.proc.exitcode
+                        slot.kill()
+                        slot.start()
+                        slot.job = None
+                        yield (
+                            job.key,
+                            {"failure": f"worker died (exit code {code})", "kind": "crash"},
+                        )
             busy = [s for s in slots if s.job is not None]
             if not busy:
                 return

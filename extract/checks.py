@@ -259,6 +259,9 @@ _NARRATIVE: tuple[tuple[str, tuple[tuple[str, str, str], ...], tuple[str, ...]],
     ),
 )
 _NOT_REQUESTS = ("审批", "办件", "行政许可", "事项")
+# A sentence comparing with another year states a difference or last year's
+# figure, not this table's cell.
+_COMPARING = ("同比", "增长", "增加", "减少", "下降", "较上年", "比上年", "较去年", "上一年度的")
 
 
 def narrative_checks(paragraphs: list[str], cells: Cells) -> list[dict[str, Any]]:
@@ -271,6 +274,8 @@ def narrative_checks(paragraphs: list[str], cells: Cells) -> list[dict[str, Any]
     for para in paragraphs:
         text = unicodedata.normalize("NFKC", para)
         for sentence in re.split(r"[。；;\n]", text):
+            if any(w in sentence for w in _COMPARING):
+                continue
             for rule, keys, patterns in _NARRATIVE:
                 if rule == "narrative_new_received" and any(w in sentence for w in _NOT_REQUESTS):
                     continue

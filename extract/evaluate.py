@@ -162,15 +162,59 @@ def score(record: dict[str, Any], truth: dict[str, Any], result: DocResult) -> N
     result.format_ok = record.get("format") == truth.get("format")
 
 
+def _soft_count(truth: dict[str, Any]) -> int:
+    soft = truth.get("soft") or []
+    return sum(
+        1 for t in truth.get("cells") or [] if not _is_soft((t["table"], t["row"], t["col"]), soft)
+    )
+
+
+def _in_process(
+    docs: list[tuple[str, Path]], extractor: Callable[..., dict[str, Any]]
+) -> dict[str, tuple[dict[str, Any] | None, str | None, float]]:
+    out: dict[str, tuple[dict[str, Any] | None, str | None, float]] = {}
+    for name, path in docs:
+        started = time.perf_counter()
+        try:
+            record = extractor(path.read_bytes(), source=str(path), name=name)
+            out[name] = (record, None, time.perf_counter() - started)
+        except Exception as e:  # a crash is a measured outcome, not the end of the run
+            reason = traceback.format_exception_only(type(e), e)[-1].strip()
+            out[name] = (None, reason, time.perf_counter() - started)
+    return out
+
+
+def _isolated(
+    docs: list[tuple[str, Path]], jobs: int, timeout: float
+) -> dict[str, tuple[dict[str, Any] | None, str | None, float]]:
+    """Each document in a worker process (extract.batch): a hard crash,
+    a hang or a memory blow-up is scored as a crash, not the end of the run."""
+    from extract.batch import Job, extract_many
+
+    todo = [Job(name, str(path), source=str(path), name=name) for name, path in docs]
+    started = time.perf_counter()
+    out: dict[str, tuple[dict[str, Any] | None, str | None, float]] = {}
+    for key, result in extract_many(todo, workers=jobs, timeout=timeout):
+        if "failure" in result:
+            out[key] = (None, f"{result.get('kind')}: {result['failure']}", 0.0)
+        else:
+            out[key] = (result, None, 0.0)
+    wall = time.perf_counter() - started
+    return {k: (r, c, wall / max(len(out), 1)) for k, (r, c, _) in out.items()}
+
+
 def evaluate(
     root: Path,
     extractor: Callable[..., dict[str, Any]] | None = None,
     only: str | None = None,
+    jobs: int = 0,
+    timeout: float = 300.0,
 ) -> list[DocResult]:
-    """Score every document of the corpus at ``root`` that has a truth file."""
-    if extractor is None:
-        from extract import extract as extractor
+    """Score every document of the corpus at ``root`` that has a truth file,
+    in this process (``jobs=0``) or in ``jobs`` isolated worker processes."""
     results: list[DocResult] = []
+    truths: dict[str, dict[str, Any]] = {}
+    docs: list[tuple[str, Path]] = []
     for truth_path in sorted((root / "truth").glob("*.json")):
         name = truth_path.name[: -len(".json")]
         if only and not fnmatch.fnmatch(name, only):
@@ -178,25 +222,27 @@ def evaluate(
         result = DocResult(file=name, kind=_kind(name))
         results.append(result)
         try:
-            truth = json.loads(truth_path.read_text(encoding="utf-8"))
+            truths[name] = json.loads(truth_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
             result.crash = f"unreadable truth file: {e}"
             continue
-        doc = root / "docs" / name
-        started = time.perf_counter()
-        try:
-            data = doc.read_bytes()
-            record = extractor(data, source=str(doc), name=name)
-        except Exception as e:  # a crash is a measured outcome, not the end of the run
-            result.crash = traceback.format_exception_only(type(e), e)[-1].strip()
-            result.seconds = time.perf_counter() - started
-            result.scored = sum(
-                1
-                for t in truth.get("cells") or []
-                if not _is_soft((t["table"], t["row"], t["col"]), truth.get("soft") or [])
-            )
+        docs.append((name, root / "docs" / name))
+    if jobs > 0:
+        records = _isolated(docs, jobs, timeout)
+    else:
+        if extractor is None:
+            from extract import extract as extractor
+        records = _in_process(docs, extractor)
+    for result in results:
+        if result.file not in records:
             continue
-        result.seconds = time.perf_counter() - started
+        record, crash, seconds = records[result.file]
+        result.seconds = seconds
+        truth = truths[result.file]
+        if record is None:
+            result.crash = crash
+            result.scored = _soft_count(truth)
+            continue
         score(record, truth, result)
     return results
 
@@ -286,7 +332,13 @@ def render(results: list[DocResult], summary: dict[str, Any], *, max_wrong: int 
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object.")
 @click.option("--only", metavar="GLOB", help="Score only documents whose name matches GLOB.")
-def eval_command(directory: Path, as_json: bool, only: str | None) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(0, 64), default=0, show_default=True,
+              help="Extract in N isolated worker processes (0: in this process).")  # fmt: skip
+@click.option("--timeout", type=click.FloatRange(1), default=300, show_default=True,
+              help="Seconds per document with --jobs.")  # fmt: skip
+def eval_command(
+    directory: Path, as_json: bool, only: str | None, jobs: int, timeout: float
+) -> None:
     """Score extraction against a corpus with truth files (DIR/docs, DIR/truth).
 
     Prints per-document accuracy and every wrong cell, then overall cell
@@ -300,7 +352,7 @@ def eval_command(directory: Path, as_json: bool, only: str | None) -> None:
     if not (directory / "truth").is_dir() or not (directory / "docs").is_dir():
         click.echo(f"xxgk: error: {directory} has no docs/ and truth/ directories", err=True)
         sys.exit(1)
-    results = evaluate(directory, only=only)
+    results = evaluate(directory, only=only, jobs=jobs, timeout=timeout)
     if not results:
         click.echo(f"xxgk: error: no truth files in {directory / 'truth'}", err=True)
         sys.exit(1)

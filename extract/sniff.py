@@ -14,8 +14,8 @@ class UnreadableDocument(Exception):
 
 
 def sniff(data: bytes, name: str = "") -> str:
-    """'pdf', 'docx', 'zip', 'doc' (OLE: doc/wps/xls), 'image', 'html',
-    'markdown', 'text', or 'binary'."""
+    """'pdf', 'docx', 'zip', 'doc' (OLE: doc/wps/xls), 'image', 'rtf', 'mht',
+    'html', 'markdown', 'text', or 'binary'."""
     head = data[:2048]
     if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
         return "pdf"
@@ -30,6 +30,10 @@ def sniff(data: bytes, name: str = "") -> str:
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "binary"
     lowered = head.lower().lstrip(codecs.BOM_UTF8)
+    if lowered.startswith(b"{\\rtf"):
+        return "rtf"
+    if b"mime-version:" in lowered[:1024] and b"multipart/related" in lowered:
+        return "mht"  # Word/IE "single file web page"
     if re.search(rb"<!doctype html|<html|<body|<table|<meta\s|<div|<p[\s>]", lowered[:2048]):
         return "html"
     if name.lower().endswith((".md", ".markdown")):

@@ -61,12 +61,9 @@ def test_split_digits_suggested_not_applied():
 
 def test_joined_digits_suggested():
     # 25 printed as 2 | 5 over two cells: total 30 = 25 + 5 holds when joined.
+    cols = ("upheld", "corrected", "other", "pending", "total")
     cells = cells_of(
-        cell("t4", "review", "upheld", 2),
-        cell("t4", "review", "corrected", 5),
-        cell("t4", "review", "other", 3),
-        cell("t4", "review", "pending", 0),
-        cell("t4", "review", "total", 28),
+        *(cell("t4", "review", c, v) for c, v in zip(cols, (2, 5, 3, 0, 28), strict=True))
     )
     check = next(c for c in run_checks(FORM, cells) if c["rule"] == "t4_total")
     joins = [s for s in check["suggestions"] if s["kind"] == "join"]
@@ -75,19 +72,15 @@ def test_joined_digits_suggested():
 
 
 def test_narrative_against_table():
-    cells = cells_of(
-        cell("t3", "new_received", "total", 32),
-        cell("t3", "carried_over", "total", 2),
-        cell("t3", "carried_forward", "total", 6),
-        cell("t4", "review", "total", 2),
-        cell("t4", "suit_direct", "total", 1),
-        cell("t4", "suit_after_review", "total", 0),
-    )
+    totals = {("t3", "new_received"): 32, ("t3", "carried_over"): 2, ("t3", "carried_forward"): 6,
+              ("t4", "review"): 2, ("t4", "suit_direct"): 1, ("t4", "suit_after_review"): 0}  # fmt: skip
+    cells = cells_of(*(cell(t, r, "total", v) for (t, r), v in totals.items()))
     paras = [
         "2025年，本机关共受理公开申请34件，结转至2026年6件。",
         "因政府信息公开产生行政复议共2件，行政诉讼1件。",
         "政务服务大厅共受理审批事项117件。",  # not about disclosure requests
         "依申请公开信息数16条。",
+        "收到政府信息公开申请同比增长5件。",  # a difference, not the count
     ]
     checks = {c["rule"]: c for c in narrative_checks(paras, cells)}
     assert set(checks) == {

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from extract import extract
 from extract.evaluate import evaluate, summarise
 
@@ -45,9 +47,10 @@ def make_corpus(root: Path) -> dict:
     return {"n": len(cells), "target": f"t3.new_received.{target['col']}"}
 
 
-def test_eval_scores_wrong_soft_and_crash(tmp_path):
+@pytest.mark.parametrize("jobs", [0, 2])
+def test_eval_scores_wrong_soft_and_crash(tmp_path, jobs):
     info = make_corpus(tmp_path)
-    results = {r.file: r for r in evaluate(tmp_path)}
+    results = {r.file: r for r in evaluate(tmp_path, jobs=jobs)}
     assert set(results) == {"good.txt", "wrong.txt", "soft.txt", "broken.pdf"}
     good = results["good.txt"]
     assert good.right == good.scored == info["n"] and good.exact

@@ -196,3 +196,67 @@ def test_single_table_wrapper_climbs_to_the_narrative():
     record = extract(page.encode(), name="r.html")
     assert "认真贯彻落实" in record["sections"]["overview"]  # narrative outside the wrapper
     assert {c["table"] for c in record["cells"]} == {"t3"}
+
+
+def test_mht_single_file_web_page():
+    """Word's 单个文件网页: MIME multipart/related around GB2312 HTML."""
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    values = make_values(10)
+    msg = MIMEMultipart("related")
+    msg.attach(MIMEText(to_html(values, word=True, charset="gb2312"), "html", "gb2312"))
+    data = msg.as_bytes()
+    assert b"multipart/related" in data[:400]
+    record = extract(data, name="report.mht")
+    assert record["kind"] == "mht"
+    assert_report(record, values)
+
+
+def test_small_table_nested_in_a_report_cell_keeps_the_grid():
+    values = make_values(12)
+    page = to_html(values)
+    page = page.replace("<td>规章</td>", "<td><table><tr><td>规章</td></tr></table></td>", 1)
+    record = extract(page.encode(), name="r.html")
+    assert_report(record, values)
+
+
+@pytest.mark.parametrize("declare", ["gbk", None])
+def test_corpus_page_reencoded_in_gbk_reads_the_same(declare):
+    """A real page re-encoded as GB18030 (what GBK portals serve), declared
+    GBK or not declared at all, gives the same cells as the UTF-8 original."""
+    path = CORPUS / "docs" / "fujian_pingtan_zone_2021.html"
+    original = extract(path.read_bytes(), name=path.name)
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r'charset="?utf-8"?', f"charset={declare}" if declare else "", text, flags=re.I)
+    record = extract(text.encode("gb18030"), name=path.name)
+    assert record["encoding"] == "gb18030"
+    assert [(c["row"], c["col"], c["value"]) for c in record["cells"]] == [
+        (c["row"], c["col"], c["value"]) for c in original["cells"]
+    ]
+    assert record["agency"] == original["agency"] and record["year"] == 2021
+
+
+def test_hidden_anti_copy_characters_are_dropped():
+    values = make_values(13)
+    v = values[("t2", "licensing", "decisions")]
+    page = to_html(values).replace(
+        f"<td>{v}</td>", f'<td>{v}<span style="display: none">7</span></td>', 1
+    )
+    page = page.replace("<p>本机关", '<p>本<font style="DISPLAY:none">水印</font>机关', 1)
+    record = extract(page.encode(), name="r.html")
+    assert_report(record, values)
+    assert "水印" not in record["sections"]["overview"]
+    hidden_body = to_html(values).replace(
+        '<div class="TRS_Editor">', '<div class="TRS_Editor" style="display:none">'
+    )
+    assert_report(extract(hidden_body.encode(), name="r.html"), values)
+
+
+def test_title_that_names_the_report_wins_over_the_site_name():
+    values = make_values(14)
+    page = to_html(values).replace(f'<meta name="ArticleTitle" content="{TITLE}">', "")
+    assert "ArticleTitle" not in page and "<title>测试门户网站</title>" in page
+    layout = read_html(page.encode())
+    assert layout.title == TITLE  # from the <h1>, not the portal's <title>
+    assert_report(extract(page.encode(), name="r.html"), values)

@@ -115,6 +115,18 @@ def test_doc_text_fallback_catdoc(monkeypatch):
     assert "统计期限" in text
 
 
+@pytest.mark.skipif(not have("antiword"), reason="antiword not installed")
+def test_without_libreoffice_doc_is_read_as_low_confidence_text(monkeypatch):
+    real_which = shutil.which
+    monkeypatch.setattr(
+        word.shutil, "which", lambda t: None if t in ("soffice", "libreoffice") else real_which(t)
+    )
+    record = extract((DOCS / "report_2021.doc").read_bytes(), name="report_2021.doc")
+    assert record["reader"] == "doc:antiword"
+    assert any(w["code"] == "text_only_converter" for w in record["warnings"])
+    assert record["cells"] and all(c["confidence"] < 1 for c in record["cells"])
+
+
 def test_missing_converters_name_the_debian_package(monkeypatch):
     monkeypatch.setattr(word.shutil, "which", lambda t: None)
     with pytest.raises(UnreadableDocument) as e:
@@ -129,3 +141,22 @@ def test_libreoffice_rejects_garbage_with_one_line():
     with pytest.raises(UnreadableDocument) as e:
         extract(ole, name="junk.doc")
     assert "\n" not in str(e.value)
+
+
+@pytest.mark.skipif(not have("soffice"), reason="libreoffice-writer-nogui not installed")
+def test_rtf_via_libreoffice():
+    record = extract((DOCS / "report_2021.rtf").read_bytes(), name="report_2021.rtf")
+    assert record["kind"] == "rtf" and record["reader"] == "rtf:libreoffice"
+    assert_matches(record, "report_2021")
+
+
+@pytest.mark.skipif(not have("soffice"), reason="libreoffice-writer-nogui not installed")
+def test_odt_via_libreoffice():
+    record = extract((DOCS / "report_2021.odt").read_bytes(), name="report_2021.odt")
+    assert record["kind"] == "zip" and record["reader"] == "odt:libreoffice"
+    assert_matches(record, "report_2021")
+
+
+def test_other_zip_is_refused_with_a_reason():
+    with pytest.raises(UnreadableDocument, match="not a report document"):
+        extract(zip_bytes({"a.txt": b"hello"}), name="attachments.zip")

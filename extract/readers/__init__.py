@@ -11,20 +11,23 @@ from collections.abc import Callable
 
 from extract.layout import Layout
 from extract.readers.docx import read_docx
-from extract.readers.html import read_html
+from extract.readers.html import read_html, read_mht
 from extract.readers.ocr import read_image
 from extract.readers.pdf import read_pdf
 from extract.readers.text import read_text
-from extract.readers.word import read_doc
+from extract.readers.word import read_doc, read_rtf, read_zip
 
 Reader = Callable[[bytes], Layout]
 
 READERS: dict[str, Reader] = {
     "text": read_text,
     "markdown": read_text,
-    "pdf": read_pdf,
-    "image": read_image,
     "html": read_html,
     "docx": read_docx,
     "doc": read_doc,
+    "mht": read_mht,
+    "rtf": read_rtf,
+    "zip": read_zip,
+    "pdf": read_pdf,
+    "image": read_image,
 }

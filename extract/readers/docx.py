@@ -18,6 +18,7 @@ import io
 import zipfile
 
 from extract.layout import Layout, Paragraph, SourceCell, SourceRow
+from extract.readers.grid import grid_cell, grid_rows
 from extract.sniff import UnreadableDocument
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -25,7 +26,7 @@ MAX_EXPANDED = 200 * 1024 * 1024  # bytes all parts may expand to
 MAX_RATIO = 200  # expanded / compressed, for parts over 10 MB
 
 
-def check_zip(data: bytes) -> None:
+def check_zip(data: bytes, required: str | None = "word/document.xml") -> None:
     """Refuse a zip that is not one or would expand beyond the limits."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -43,8 +44,8 @@ def check_zip(data: bytes) -> None:
                 f"DOCX part {i.filename} compresses {i.file_size // max(i.compress_size, 1)}:1 "
                 "(zip bomb?)"
             )
-    if "word/document.xml" not in {i.filename for i in infos}:
-        raise UnreadableDocument("zip without word/document.xml: not a Word document")
+    if required and required not in {i.filename for i in infos}:
+        raise UnreadableDocument(f"zip without {required}: not a Word document")
 
 
 def _text(el) -> str:
@@ -88,23 +89,11 @@ def read_table(tbl, index: int) -> list[SourceRow]:
             vmerge = tc.find(f"{W}tcPr/{W}vMerge")
             continued = vmerge is not None and vmerge.get(f"{W}val", "continue") != "restart"
             if not continued:
-                where = {"table": index, "row": r, "col": col}
-                if span > 1:
-                    where["colspan"] = span
-                cells.append(SourceCell(_text(tc), pos=col, span=span, where=where))
+                cells.append(grid_cell(_text(tc), index, r, col, 1, span))
             col += span
         width = max(width, col)
         rows.append(cells)
-    return [
-        SourceRow(
-            cells,
-            where={"table": index, "row": r, "grid_width": width},
-            positional=True,
-            table_index=index,
-        )
-        for r, cells in enumerate(rows)
-        if cells
-    ]
+    return grid_rows(rows, index, width)
 
 
 def read_docx(data: bytes) -> Layout:

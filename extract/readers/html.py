@@ -26,6 +26,7 @@ import unicodedata
 from lxml import etree
 
 from extract.layout import Layout, Paragraph, SourceCell, SourceRow
+from extract.readers.grid import grid_cell, grid_rows
 from extract.sniff import UnreadableDocument, decode_text
 
 # Elements that end a line of text.
@@ -84,7 +85,10 @@ _BODY_HINTS = re.compile(
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _CONDITIONAL = re.compile(r"<!\[(?:end)?if[^\]]*\]>|\[(?:end)?if[^\]]*\]", re.I)
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
-_REPORT_WORDS = ("本年新收", "自然人", "行政复议", "主动公开", "本年制发", "规章", "总计")
+_REPORT_WORDS = (
+    "本年新收", "自然人", "行政复议", "主动公开", "本年制发", "本年新制作", "规章",
+    "信息内容", "处理决定", "总计",
+)  # fmt: skip
 MAX_SPAN = 100  # a hostile colspan/rowspan cannot blow up the grid
 # libxml2 silently drops content nested deeper than 255 elements: a page that
 # deep is refused rather than read with holes.
@@ -94,13 +98,8 @@ MAX_DEPTH = 250
 def decode_html(data: bytes) -> tuple[str, str]:
     """Text and encoding of an HTML page: BOM, then the declared charset when
     the bytes really decode with it, then UTF-8, then GB18030 (deps G9)."""
-    for bom, enc in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            return data.decode(enc, errors="replace"), enc
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode_text(data)
     m = _META_CHARSET.search(data[:8192])
     if m:
         declared = m.group(1).decode("ascii", "ignore").lower()
@@ -169,29 +168,11 @@ def read_table(table: etree._Element, index: int) -> list[SourceRow]:
             for dr in range(rs):
                 for dc in range(cs):
                     occupied.add((r + dr, col + dc))
-            where = {"table": index, "row": r, "col": col}
-            if rs > 1:
-                where["rowspan"] = rs
-            if cs > 1:
-                where["colspan"] = cs
-            cells.append(SourceCell(_cell_text(td), pos=col, span=cs, where=where))
+            cells.append(grid_cell(_cell_text(td), index, r, col, rs, cs))
             col += cs
             width = max(width, col)
         raw_rows.append(cells)
-    rows = []
-    for r, cells in enumerate(raw_rows):
-        if not cells:
-            continue
-        rows.append(
-            SourceRow(
-                cells,
-                where={"table": index, "row": r, "grid_width": width},
-                padded=False,
-                positional=True,
-                table_index=index,
-            )
-        )
-    return rows
+    return grid_rows(raw_rows, index, width)
 
 
 def _classes(el: etree._Element) -> str:
@@ -211,7 +192,8 @@ def find_body(root: etree._Element) -> etree._Element:
     if body is None:
         body = root
     # innermost report tables: a layout table around them is page chrome
-    tables = [t for t in body.iter("table") if t.find(".//table") is None and _is_report_table(t)]
+    reports = [t for t in body.iter("table") if _is_report_table(t)]
+    tables = [t for t in reports if not any(r in reports for r in t.iterdescendants("table"))]
     hinted = [el for el in body.xpath(".//*[@class or @id]") if _BODY_HINTS.search(_classes(el))]
     if tables:
         holding = [el for el in hinted if all(el in t.iterancestors() for t in tables)]
@@ -248,19 +230,25 @@ def _own_text(el: etree._Element) -> int:
 
 
 def _title(root: etree._Element) -> str | None:
+    """The report's title: the first of meta ArticleTitle/title, <title>, <h1>
+    and elements classed as a title that names a report (报告); else the first
+    one found. A site's <title> is often just the portal's name."""
+    found: list[str] = []
     for name in ("ArticleTitle", "articletitle", "title", "Title"):
-        for meta in root.iter("meta"):
-            if meta.get("name") == name and (meta.get("content") or "").strip():
-                return _clean(meta.get("content") or "")
-    t = root.find(".//title")
-    if t is not None and (t.text or "").strip():
-        return _clean(t.text or "")
-    h1 = root.find(".//h1")
-    if h1 is not None:
-        text = _clean("".join(h1.itertext()))
-        if text:
-            return text
-    return None
+        found += [m.get("content") or "" for m in root.iter("meta") if m.get("name") == name]
+    found += ["".join(t.itertext()) for t in root.iter("title")]
+    found += ["".join(h.itertext()) for h in root.iter("h1", "h2")]
+    # a page's own title block, not a list of links to other reports
+    classed = root.xpath(
+        "//*[contains(@class, 'title') and not(ancestor-or-self::a) and not(ancestor::li)"
+        " and not(.//a)]"
+    )
+    found += ["".join(el.itertext()) for el in classed[:20]]
+    titles = [t for t in (_clean(x) for x in found) if t and len(t) <= 120]
+    for t in titles:
+        if "报告" in t:
+            return t
+    return titles[0] if titles else None
 
 
 def _read_body(body: etree._Element) -> list[Paragraph | SourceRow]:
@@ -277,7 +265,11 @@ def _read_body(body: etree._Element) -> list[Paragraph | SourceRow]:
 
     # A page laid out with tables holds the report's tables inside its own
     # cells: such a table is a container, read as blocks, not as a grid.
-    layout_tables = {t for t in body.iter("table") if t.find(".//table") is not None}
+    layout_tables = {
+        t
+        for t in body.iter("table")
+        if any(_is_report_table(inner) for inner in t.iterdescendants("table"))
+    }
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, el in walker:
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -301,16 +293,77 @@ def _read_body(body: etree._Element) -> list[Paragraph | SourceRow]:
     return items
 
 
-def _depth(root: etree._Element) -> int:
-    """Nesting depth of the deepest leaf (walked from leaves only)."""
-    deepest = 0
-    for leaf in root.xpath("//*[not(*)]"):
-        deepest = max(deepest, sum(1 for _ in leaf.iterancestors()) + 1)
-    return deepest
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_ATTR = re.compile(
+    r"""style\s*=\s*["'][^"'>]*(?:display\s*:\s*none|visibility\s*:\s*hidden)""", re.I
+)
+
+
+def _drop_hidden(root: etree._Element) -> None:
+    """Remove small hidden elements (``display:none``), keeping their tail:
+    some portals salt the text with invisible characters against copying,
+    which would corrupt numbers ("1<span style=display:none>7</span>2").
+    A hidden container with a table or much text is kept: pages that reveal
+    the report body by script hide it in the markup."""
+    for el in root.iter():
+        style = el.get("style") if isinstance(el.tag, str) else None
+        if not style or not _HIDDEN.search(style):
+            continue
+        if el.find(".//table") is not None or len("".join(el.itertext())) > 40:
+            continue
+        parent = el.getparent()
+        if parent is None:
+            continue
+        tail = el.tail or ""
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+        parent.remove(el)
+
+
+# /*/*/…/* MAX_DEPTH levels down: libxml2 walks it level by level, O(elements).
+_DEEP_PATH = etree.XPath("boolean(/" + "/".join(["*"] * MAX_DEPTH) + ")")
+
+
+def _too_deep(root: etree._Element) -> bool:
+    """Whether some element sits MAX_DEPTH levels down."""
+    return bool(_DEEP_PATH(root))
 
 
 def read_html(data: bytes) -> Layout:
     text, encoding = decode_html(data)
+    return read_html_text(text, encoding)
+
+
+def read_mht(data: bytes) -> Layout:
+    """A "single file web page" (.mht/.mhtml, Word's 单个文件网页): its first
+    text/html part, decoded by the part's own charset."""
+    import email
+    from email import policy
+
+    msg = email.message_from_bytes(data, policy=policy.compat32)
+    for part in msg.walk():
+        if part.get_content_type() != "text/html":
+            continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        charset = (part.get_content_charset() or "").lower()
+        if charset in ("gbk", "gb2312", "x-gbk", "cp936"):
+            charset = "gb18030"
+        if charset:
+            try:
+                return read_html_text(payload.decode(charset), charset)
+            except (LookupError, UnicodeDecodeError):
+                pass
+        return read_html(payload)
+    raise UnreadableDocument("MHT file without an HTML part")
+
+
+def read_html_text(text: str, encoding: str) -> Layout:
+    """An HTML page already decoded."""
     text = text.replace("\x00", "")
     if not text.strip():
         raise UnreadableDocument("empty HTML page")
@@ -325,10 +378,12 @@ def read_html(data: bytes) -> Layout:
         raise UnreadableDocument("HTML page without any element")
     etree.strip_elements(root, *_DROP, with_tail=False)
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
-    if _depth(root) >= MAX_DEPTH:
+    if _too_deep(root):
         raise UnreadableDocument(
             f"HTML nested {MAX_DEPTH} or more levels deep: the parser drops what lies deeper"
         )
+    if _HIDDEN_ATTR.search(text):
+        _drop_hidden(root)
     body = find_body(root)
     items = _read_body(body)
     title = _title(root)

@@ -32,11 +32,26 @@ _profile: dict[int, Path] = {}
 _running: set[int] = set()  # process groups of converters running now
 
 
+_scratch: set[Path] = set()  # conversion directories in use
+
+
 def kill_converters() -> None:
-    """Kill every converter this process has running (its whole group)."""
+    """Kill every converter this process has running (its whole group) and
+    remove its scratch and profile directories: called by a batch worker that
+    is being stopped, when no ``finally`` or atexit handler will run."""
     for pgid in list(_running):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pgid, signal.SIGKILL)
+    cleanup()
+
+
+def cleanup() -> None:
+    """Remove this process's LibreOffice profile and scratch directories
+    (a multiprocessing worker ends with os._exit: atexit does not run)."""
+    for path in [*_scratch, _profile.pop(os.getpid(), None)]:
+        if path is not None:
+            shutil.rmtree(path, ignore_errors=True)
+    _scratch.clear()
 
 
 def _run(cmd: list[str], timeout: float, cwd: str | None = None) -> subprocess.CompletedProcess:
@@ -87,6 +102,7 @@ def convert_with_libreoffice(data: bytes, suffix: str, target: str = "docx") -> 
             "(apt-get install libreoffice-writer-nogui)"
         )
     with tempfile.TemporaryDirectory(prefix="xxgk-convert-") as tmp:
+        _scratch.add(Path(tmp))
         src = Path(tmp) / f"in{suffix}"
         src.write_bytes(data)
         profile = _own_profile().as_uri()
@@ -107,7 +123,9 @@ def convert_with_libreoffice(data: bytes, suffix: str, target: str = "docx") -> 
             reason = (proc.stderr or proc.stdout or b"").decode("utf-8", "replace").strip()
             reason = reason.splitlines()[-1] if reason else f"exit code {proc.returncode}"
             raise UnreadableDocument(f"LibreOffice could not convert the {suffix} file: {reason}")
-        return out.read_bytes()
+        converted = out.read_bytes()
+    _scratch.discard(Path(tmp))
+    return converted
 
 
 def _text_converter(data: bytes) -> tuple[str, str]:
@@ -155,4 +173,43 @@ def read_doc(data: bytes) -> Layout:
     layout = read_lines(text.splitlines(), encoding="utf-8")
     layout.reader = f"doc:{tool}"
     layout.confidence = 0.5
+    layout.warnings.append(
+        {
+            "code": "text_only_converter",
+            "message": f"read with {tool} (LibreOffice not installed): merged table cells "
+            "are lost, values are low-confidence",
+        }
+    )
     return layout
+
+
+def read_rtf(data: bytes) -> Layout:
+    """RTF (some portals attach reports as .rtf or .doc that is RTF): via
+    LibreOffice, like WPS."""
+    return read_via_libreoffice(data, ".rtf")
+
+
+_OPEN_DOCUMENT = {
+    b"application/vnd.oasis.opendocument.text": ".odt",
+    b"application/vnd.oasis.opendocument.text-template": ".ott",
+}
+
+
+def read_zip(data: bytes) -> Layout:
+    """A zip that is not a DOCX: an OpenDocument text (.odt, which WPS and
+    LibreOffice save) goes through LibreOffice; anything else is refused."""
+    import io
+    import zipfile
+
+    from extract.readers.docx import check_zip
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            mimetype = z.read("mimetype").strip() if "mimetype" in z.namelist() else b""
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as e:
+        raise UnreadableDocument(f"not a readable zip: {e}") from None
+    suffix = _OPEN_DOCUMENT.get(mimetype)
+    if suffix is None:
+        raise UnreadableDocument("a zip archive, not a report document (no DOCX or ODT inside)")
+    check_zip(data, required=None)
+    return read_via_libreoffice(data, suffix)
