@@ -260,3 +260,11 @@ def test_title_that_names_the_report_wins_over_the_site_name():
     layout = read_html(page.encode())
     assert layout.title == TITLE  # from the <h1>, not the portal's <title>
     assert_report(extract(page.encode(), name="r.html"), values)
+
+
+def test_stale_gbk_declaration_on_utf8_bytes_that_gb18030_would_accept():
+    page = '<html><head><meta charset="gb2312"></head><body><p>政府信息公开工作年度报告</p></body></html>'
+    data = page.encode("utf-8")
+    data.decode("gb18030")  # valid as GB18030 too, as mojibake (鏀垮簻…)
+    text, encoding = decode_html(data)
+    assert encoding == "utf-8" and "政府信息公开工作年度报告" in text
