@@ -26,7 +26,15 @@ from urllib.parse import parse_qs, urlsplit
 
 from crawler.localportal.content import Report, cells_of
 from crawler.localportal.documents import docs_from_docx, docx_bytes, render
-from crawler.localportal.sites import Blocked, HanwebClassic, HanwebJpaas, Req, Resp, Trs, parse_form
+from crawler.localportal.sites import (
+    Blocked,
+    HanwebClassic,
+    HanwebJpaas,
+    Req,
+    Resp,
+    Trs,
+    parse_form,
+)
 
 DEFAULT_DAY = date(2026, 6, 1)
 
@@ -240,7 +248,9 @@ def main() -> None:  # pragma: no cover - manual use and the benchmark
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     lp = LocalPortal(hostile=args.hostile, seed=args.seed).start()
-    json.dump({"portals": lp.portals(), "expected": len(lp.expected())}, sys.stdout, ensure_ascii=False)
+    json.dump(
+        {"portals": lp.portals(), "expected": len(lp.expected())}, sys.stdout, ensure_ascii=False
+    )
     sys.stdout.write("\n")
     sys.stdout.flush()
     try:

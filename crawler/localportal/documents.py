@@ -22,7 +22,10 @@ from pathlib import Path
 from extract.forms import all_forms
 
 SECTIONS = (
-    ("一、总体情况", "本年度，{agency}认真贯彻落实《中华人民共和国政府信息公开条例》，推进政务公开工作。"),
+    (
+        "一、总体情况",
+        "本年度，{agency}认真贯彻落实《中华人民共和国政府信息公开条例》，推进政务公开工作。",
+    ),
     ("二、主动公开政府信息情况", None),
     ("三、收到和处理政府信息公开申请情况", None),
     ("四、政府信息公开行政复议、行政诉讼情况", None),
@@ -54,7 +57,9 @@ def table_grid(fmt: str, table: str, cells: list[dict]) -> list[list[str]]:
     if table == "t3":
         grid = [["本列数据的勾稽关系", *[c.label for c in t.cols]]]
         for row in t.rows:
-            label = f"{row.group}{row.label}" if row.group and row.label[:2] in ("1.",) else row.label
+            label = (
+                f"{row.group}{row.label}" if row.group and row.label[:2] in ("1.",) else row.label
+            )
             grid.append([label, *[_fmt(val.get((row.key, c.key))) for c in t.cols]])
         return grid
     grid = [["", *[f"行政复议{c.label}" for c in t.cols]]]

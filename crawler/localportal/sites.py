@@ -139,7 +139,9 @@ class Site:
             nxt = "/loop/b.pdf" if req.path.endswith("a.pdf") else "/loop/a.pdf"
             return Resp(302, b"", "text/html", {"Location": nxt})
         if req.path == "/big/yuanshishuju.xls":
-            return Resp(200, b"\xd0\xcf\x11\xe0" + b"\0" * (self.lp.big_size - 4), CONTENT_TYPES["xls"])
+            return Resp(
+                200, b"\xd0\xcf\x11\xe0" + b"\0" * (self.lp.big_size - 4), CONTENT_TYPES["xls"]
+            )
         return None
 
     def hostile_extras(self, r: Report) -> str:
@@ -278,7 +280,11 @@ class HanwebClassic(Site):
                 for y in range(2025, 2018, -1)
             )
             return html_resp(
-                page("部门政府信息公开年报", f"<ul class='year-list'>{links}</ul>", meta=_colmeta("部门政府信息公开年报"))
+                page(
+                    "部门政府信息公开年报",
+                    f"<ul class='year-list'>{links}</ul>",
+                    meta=_colmeta("部门政府信息公开年报"),
+                )
             )
         m = re.fullmatch(r"/col/col(\d+)/index\.html", p)
         if m:
@@ -310,7 +316,11 @@ class HanwebClassic(Site):
         if col == self.COL_A:
             name, per_page, unit = "政府信息公开年报", self.PER_PAGE_A, self.UNIT_A
         elif 2019 <= col - 1229002000 + 2000 <= 2025:
-            name, per_page, unit = f"{col - 1229002000 + 2000}年", self.PER_PAGE_B, 500000 + col % 1000
+            name, per_page, unit = (
+                f"{col - 1229002000 + 2000}年",
+                self.PER_PAGE_B,
+                500000 + col % 1000,
+            )
         else:
             return not_found()
         items = self.items(str(col))
@@ -325,19 +335,23 @@ class HanwebClassic(Site):
                 f'<a href="?uid={unit}&pageNum={k}">{k}</a>' for k in range(1, pages + 1) if k != n
             )
             return html_resp(
-                page(name, f"<ul class='list'>{''.join(chunk)}</ul><div class='pager'>{pager}</div>", meta=_colmeta(name))
+                page(
+                    name,
+                    f"<ul class='list'>{''.join(chunk)}</ul><div class='pager'>{pager}</div>",
+                    meta=_colmeta(name),
+                )
             )
         first = records[: per_page * self.GROUP]
         if col == self.COL_A:
             nextgroup = (
-                f"<a href=\"/module/jpage/dataproxy.jsp?startrecord={per_page * self.GROUP + 1}"
-                f"&endrecord={per_page * self.GROUP * 2}&perpage={per_page}\"></a>"
+                f'<a href="/module/jpage/dataproxy.jsp?startrecord={per_page * self.GROUP + 1}'
+                f'&endrecord={per_page * self.GROUP * 2}&perpage={per_page}"></a>'
             )
             proxy = "/module/jpage/dataproxy.jsp"
         else:
             nextgroup = (
-                f"<a href=\"/module/web/jpage/dataproxy.jsp?page=2&appid=1&webid=1&path=/&columnid={col}"
-                f"&unitid={unit}&webname={quote(self.district)}&permissiontype=0\"></a>"
+                f'<a href="/module/web/jpage/dataproxy.jsp?page=2&appid=1&webid=1&path=/&columnid={col}'
+                f'&unitid={unit}&webname={quote(self.district)}&permissiontype=0"></a>'
             )
             proxy = "/module/web/jpage/dataproxy.jsp"
         recs = "".join(f"<record><![CDATA[{r}]]></record>" for r in first)
@@ -362,7 +376,11 @@ class HanwebClassic(Site):
             return Resp(405, b"Method Not Allowed", "text/plain")
         col = req.form.get("columnid", "")
         if col != str(self.COL_A) or req.form.get("unitid") != str(self.UNIT_A):
-            return Resp(200, b"<datastore><totalrecord>0</totalrecord></datastore>", "text/xml; charset=utf-8")
+            return Resp(
+                200,
+                b"<datastore><totalrecord>0</totalrecord></datastore>",
+                "text/xml; charset=utf-8",
+            )
         try:
             start = int(req.query.get("startrecord", "1"))
             end = int(req.query.get("endrecord", "45"))
@@ -379,12 +397,18 @@ class HanwebClassic(Site):
         q = {**req.query, **req.form}
         col = q.get("columnid", "")
         if not col.isdigit() or not (2019 <= int(col) - 1229002000 + 2000 <= 2025):
-            return Resp(200, b"<datastore><totalrecord>0</totalrecord></datastore>", "text/xml; charset=utf-8")
+            return Resp(
+                200,
+                b"<datastore><totalrecord>0</totalrecord></datastore>",
+                "text/xml; charset=utf-8",
+            )
         n = int(q["page"]) if q.get("page", "").isdigit() else 1
         items = self.items(col)
         per = self.PER_PAGE_B
         records = [self.record(i) for i in items[(n - 1) * per : n * per]]
-        return Resp(200, self.datastore(records, len(items), per).encode(), "text/xml; charset=utf-8")
+        return Resp(
+            200, self.datastore(records, len(items), per).encode(), "text/xml; charset=utf-8"
+        )
 
     def article(self, r: Report) -> Resp:
         index = f"{self.code}000C/{r.published.year}-{int(r.key[:6], 16)}"
@@ -395,7 +419,7 @@ class HanwebClassic(Site):
         else:
             show = quote(f"{r.title}.{EXT[r.kind]}")
             content = (
-                f"<p>{E(r.title)}全文见附件。</p><p>附件：<a href=\"/module/download/downfile.jsp?classid=0"
+                f'<p>{E(r.title)}全文见附件。</p><p>附件：<a href="/module/download/downfile.jsp?classid=0'
                 f'&filename={r.key}.{EXT[r.kind]}&showname={show}">{E(r.title)}.{EXT[r.kind]}</a></p>'
             )
         content += self.hostile_extras(r)
@@ -413,7 +437,11 @@ class HanwebClassic(Site):
             f'{content}<meta name="ContentEnd"><!--ZJEG_RSS.content.end--><!--<$[信息内容]>end--></div>'
             f"<p>信息来源：<!--<$[信息来源]>begin-->{E(r.agency)}<!--<$[信息来源]>end--></p>"
         )
-        return html_resp(page(r.title, body, meta=meta, charset=charset), charset=charset, last_modified=r.published)
+        return html_resp(
+            page(r.title, body, meta=meta, charset=charset),
+            charset=charset,
+            last_modified=r.published,
+        )
 
 
 def _colmeta(name: str) -> str:
@@ -468,18 +496,32 @@ class HanwebJpaas(Site):
     def handle(self, req: Req) -> Resp:
         p = req.path
         if p in ("/", "/index.html"):
-            return html_resp(page(f"{self.district}人民政府", f'<a href="/col/col{self.ROOT}/index.html">政府信息公开年报</a>'))
+            return html_resp(
+                page(
+                    f"{self.district}人民政府",
+                    f'<a href="/col/col{self.ROOT}/index.html">政府信息公开年报</a>',
+                )
+            )
         if p == f"/col/col{self.ROOT}/index.html":
             links = "".join(
-                f'<li><a href="/col/col{col}/index.html">{E(agency)}</a></li>' for col, agency in self.units
+                f'<li><a href="/col/col{col}/index.html">{E(agency)}政府信息公开年报</a></li>'
+                for col, agency in self.units
             )
-            return html_resp(page("政府信息公开年报", f"<ul class='unit-list'>{links}</ul>", meta=_colmeta("政府信息公开年报")))
+            return html_resp(
+                page(
+                    "政府信息公开年报",
+                    f"<ul class='unit-list'>{links}</ul>",
+                    meta=_colmeta("政府信息公开年报"),
+                )
+            )
         m = re.fullmatch(r"/col/col(\d+)/index\.html", p)
         if m and any(str(c) == m[1] for c, _ in self.units):
             return self.column(m[1])
         if p == self.API:
             return self.api(req)
-        m = re.fullmatch(r"/(?:picture/0|jcms_files/jcms1/web3185/site/attach/0)/([0-9a-f]{32})\.(\w+)", p)
+        m = re.fullmatch(
+            r"/(?:picture/0|jcms_files/jcms1/web3185/site/attach/0)/([0-9a-f]{32})\.(\w+)", p
+        )
         if m:
             r = next((r for r in self.reports if r.key == m[1]), None)
             if r is None or not r.visible(self.lp.day) or r.kind == "html":
@@ -490,7 +532,9 @@ class HanwebJpaas(Site):
             return self.article(r) if r.visible(self.lp.day) else not_found()
         for d in self.visible_distractors():
             if d.url == p:
-                return html_resp(page(d.title, f"<div class='article-conter'><p>{E(d.title)}</p></div>"))
+                return html_resp(
+                    page(d.title, f"<div class='article-conter'><p>{E(d.title)}</p></div>")
+                )
         return not_found()
 
     def column(self, col: str) -> Resp:
@@ -515,14 +559,19 @@ class HanwebJpaas(Site):
         if "referer" not in req.headers:
             return Resp(403, b"Forbidden", "text/plain")
         q = req.query
-        if q.get("parseType") not in ("bulidstatic", "buildstatic") or not q.get("pageId", "").isdigit():
+        if (
+            q.get("parseType") not in ("bulidstatic", "buildstatic")
+            or not q.get("pageId", "").isdigit()
+        ):
             return Resp(200, b'{"success":false,"message":"bad params"}', "application/json")
         page_no = int(q["pageNo"]) if q.get("pageNo", "").isdigit() else 1
         rows = int(q["rows"]) if q.get("rows", "").isdigit() else self.ROWS
         items = self.items(q["pageId"])
         chunk = "".join(self.li(i) for i in items[(page_no - 1) * rows : page_no * rows])
         data = {"success": True, "data": {"html": f'<ul class="page-content">{chunk}</ul>'}}
-        return Resp(200, json.dumps(data, ensure_ascii=False).encode(), "application/json;charset=UTF-8")
+        return Resp(
+            200, json.dumps(data, ensure_ascii=False).encode(), "application/json;charset=UTF-8"
+        )
 
     def article(self, r: Report) -> Resp:
         if r.kind == "html":
@@ -576,7 +625,11 @@ class Trs(Site):
                 self.nocharset_report = r
         self.departments = sorted((slug, agency) for agency, slug in slugs.items())
         for i, d in enumerate(self.distractors):
-            d.column = "/zwgk/zfxxgknb/" if i % 2 else f"/zwgk/bmxxgk/{self.departments[i % len(self.departments)][0]}/zfxxgkndbg/"
+            d.column = (
+                "/zwgk/zfxxgknb/"
+                if i % 2
+                else f"/zwgk/bmxxgk/{self.departments[i % len(self.departments)][0]}/zfxxgkndbg/"
+            )
             d.url = f"{d.column}{d.published:%Y%m}/t{d.published:%Y%m%d}_{9000 + i}.shtml"
 
     def columns(self) -> list[str]:
@@ -591,15 +644,21 @@ class Trs(Site):
         p = req.path
         if p in ("/", "/index.shtml"):
             return html_resp(
-                page(f"{self.district}人民政府", '<a href="/zwgk/zfxxgknb/index.shtml">政府信息公开年报</a>'
-                     '<a href="/zwgk/bmxxgk/index.shtml">部门信息公开</a>')
+                page(
+                    f"{self.district}人民政府",
+                    '<a href="/zwgk/zfxxgknb/index.shtml">政府信息公开年报</a>'
+                    '<a href="/zwgk/bmxxgk/index.shtml">部门信息公开</a>',
+                )
             )
         if p == "/zwgk/bmxxgk/index.shtml":
             links = "".join(
-                f'<li><a href="./{s}/zfxxgkndbg/index.shtml">{E(a)}政府信息公开年报</a></li>' for s, a in self.departments
+                f'<li><a href="./{s}/zfxxgkndbg/index.shtml">{E(a)}政府信息公开年报</a></li>'
+                for s, a in self.departments
             )
             return html_resp(page("部门信息公开", f"<ul>{links}</ul>"))
-        m = re.fullmatch(r"(/zwgk/(?:zfxxgknb|bmxxgk/bm\d\d/zfxxgkndbg)/)(?:index(?:_(\d+))?\.shtml)?", p)
+        m = re.fullmatch(
+            r"(/zwgk/(?:zfxxgknb|bmxxgk/bm\d\d/zfxxgkndbg)/)(?:index(?:_(\d+))?\.shtml)?", p
+        )
         if m and m[1] in self.columns():
             return self.listing(m[1], int(m[2] or 0))
         r = self.report_by_url(p)
@@ -616,7 +675,9 @@ class Trs(Site):
                 return Resp(200, self.document(r), CONTENT_TYPES[r.kind], last_modified=r.published)
         for d in self.visible_distractors():
             if d.url == p:
-                return html_resp(page(d.title, f"<div class='TRS_Editor'><p>{E(d.title)}</p></div>"))
+                return html_resp(
+                    page(d.title, f"<div class='TRS_Editor'><p>{E(d.title)}</p></div>")
+                )
         if p.startswith("/protect/"):
             return not_found()  # OLDSRC paths are dead, as on real sites
         return not_found()
@@ -627,7 +688,7 @@ class Trs(Site):
         if n >= pages:
             return not_found()
         lis = "".join(
-            f'<li><a href="./{i.url[len(column):]}" title="{E(i.title)}" target="_blank">{E(i.title[:24])}</a>'
+            f'<li><a href="./{i.url[len(column) :]}" title="{E(i.title)}" target="_blank">{E(i.title[:24])}</a>'
             f"<span>{i.published.isoformat()}</span></li>"
             for i in items[n * self.PER_PAGE : (n + 1) * self.PER_PAGE]
         )
@@ -654,10 +715,7 @@ class Trs(Site):
         index = f"{self.code}-{r.published.year}-{int(r.key[:5], 16)}"
         charset = None if r.encoding == "none" else "utf-8"
         meta = f'<meta name="ArticleTitle" content="{E(r.title)}"><meta name="ContentSource" content="{E(r.agency)}">'
-        body = (
-            f"<h1>{E(r.title)}</h1>{meta_table(r, index)}"
-            f'<div class="TRS_Editor">{content}</div>'
-        )
+        body = f'<h1>{E(r.title)}</h1>{meta_table(r, index)}<div class="TRS_Editor">{content}</div>'
         return html_resp(
             page(r.title, body, meta=meta, charset=charset),
             header_charset=charset is not None,
@@ -670,11 +728,39 @@ class Trs(Site):
 # -----------------------------------------------------------------------------
 
 WAF_PAGES = {
-    "ruishu": (412, "text/html", '<html><head><meta content="q8Ve3aZv" r="m"><script>$_ts=window["$_ts"];if(!$_ts)$_ts={};$_ts.nsd=12345;</script></head><body></body></html>', {}),
-    "jiasule": (521, "text/html", "<html><script>document.cookie=('_')+('_jsl_clearance_s')+('=')+'1700000000.1|0|abc';location.href=location.pathname</script></html>", {}),
-    "wzws": (302, "text/html", "", {"Location": "/wzws/?wzwschallenge=V1pXU19DT05GSVJN", "Set-Cookie": "wzws_cid=abc123; path=/"}),
-    "captcha": (200, "text/html; charset=utf-8", '<html><head><title>安全验证</title></head><body><form action="/verify"><img src="/captcha.jpg"><input name="captcha" placeholder="请输入验证码"></form></body></html>', {}),
-    "blocked": (403, "text/html; charset=utf-8", "<html><body>403 Forbidden reason:GeoBL</body></html>", {}),
+    "ruishu": (
+        412,
+        "text/html",
+        '<html><head><meta content="q8Ve3aZv" r="m"><script>$_ts=window["$_ts"];if(!$_ts)$_ts={};$_ts.nsd=12345;</script></head><body></body></html>',
+        {},
+    ),
+    "jiasule": (
+        521,
+        "text/html",
+        "<html><script>document.cookie=('_')+('_jsl_clearance_s')+('=')+'1700000000.1|0|abc';location.href=location.pathname</script></html>",
+        {},
+    ),
+    "wzws": (
+        302,
+        "text/html",
+        "",
+        {
+            "Location": "/wzws/?wzwschallenge=V1pXU19DT05GSVJN",
+            "Set-Cookie": "wzws_cid=abc123; path=/",
+        },
+    ),
+    "captcha": (
+        200,
+        "text/html; charset=utf-8",
+        '<html><head><title>安全验证</title></head><body><form action="/verify"><img src="/captcha.jpg"><input name="captcha" placeholder="请输入验证码"></form></body></html>',
+        {},
+    ),
+    "blocked": (
+        403,
+        "text/html; charset=utf-8",
+        "<html><body>403 Forbidden reason:GeoBL</body></html>",
+        {},
+    ),
     "ratelimit": (429, "text/plain", "Too Many Requests", {"Retry-After": "86400"}),
 }
 
@@ -695,7 +781,11 @@ class Blocked:
         kind = req.path.strip("/").split("/")[0]
         self.hits[kind] = self.hits.get(kind, 0) + 1
         if kind == "wzws" and "wzwschallenge" in req.query:
-            return Resp(200, "<html><body>请开启JavaScript并刷新该页</body></html>".encode(), "text/html; charset=utf-8")
+            return Resp(
+                200,
+                "<html><body>请开启JavaScript并刷新该页</body></html>".encode(),
+                "text/html; charset=utf-8",
+            )
         if kind not in WAF_PAGES:
             return not_found()
         status, ctype, body, headers = WAF_PAGES[kind]
