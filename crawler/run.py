@@ -155,6 +155,17 @@ def worker_settings(job: dict[str, Any], portal: dict[str, Any]):
     return s
 
 
+def _jobdir_cleaner(jobdir: str | None):
+    """A finished (or paused) crawl leaves no scheduler state behind; an
+    interrupted one keeps it, so the next crawl resumes."""
+
+    def finished(spider, reason):
+        if jobdir and reason in ("finished", "paused"):
+            shutil.rmtree(jobdir, ignore_errors=True)
+
+    return finished
+
+
 def worker(job_path: str) -> int:
     """The worker process: one crawler per portal, progress on stdout."""
     from scrapy import signals
@@ -185,11 +196,9 @@ def worker(job_path: str) -> int:
 
             crawler.signals.connect(note, signal=signals.spider_opened, weak=False)
 
-        def finished(spider, reason, jobdir=settings.get("JOBDIR")):
-            if jobdir and reason in ("finished", "paused"):
-                shutil.rmtree(jobdir, ignore_errors=True)
-
-        crawler.signals.connect(finished, signal=signals.spider_closed, weak=False)
+        crawler.signals.connect(
+            _jobdir_cleaner(settings.get("JOBDIR")), signal=signals.spider_closed, weak=False
+        )
         process.crawl(crawler, portal=json.dumps(portal, ensure_ascii=False))
 
     def report() -> None:

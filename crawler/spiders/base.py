@@ -24,7 +24,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import portals as registry
 from crawler.items import FetchedDocument
-from extract.titles import infer_report, is_report_title
+from extract.titles import EXCLUDE, infer_report, is_report_title
 
 ATTACHMENT = re.compile(
     r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|png|jpe?g|gif|tiff?)(?:$|[?#])|downfile\.jsp|down\.jsp|/attach/|/fileserver/",
@@ -44,6 +44,14 @@ CONTENT_AREAS = (
 CDATA_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 YEAR_TEXT = re.compile(r"^\s*(?:19|20)\d{2}\s*年?度?\s*$")
 COLUMN_TEXT = re.compile(r"年报|年度报告|信息公开工作报告")
+
+
+def is_column_title(text: str) -> bool:
+    return bool(
+        (YEAR_TEXT.match(text) or COLUMN_TEXT.search(text))
+        and not EXCLUDE.search(text)
+        and not is_report_title(text)
+    )
 
 
 def header(response, name: str) -> str | None:
@@ -166,6 +174,14 @@ class PortalSpider(scrapy.Spider):
             cb_kwargs={"title": title, "column": column},
             meta={"xxgk_role": "report"},
         )
+
+    def subcolumn_requests(self, response, anchors, url_pattern: re.Pattern):
+        """Listing requests for sub-columns: per-year ("2023年") and per-unit
+        (…年报) columns whose URL has the family's column shape."""
+        for a in anchors:
+            href, text = a.attrib["href"], self.link_title(a)
+            if url_pattern.search(href) and is_column_title(text):
+                yield self.listing_request(response.urljoin(href), cb_kwargs={"column": text})
 
     def report_links(self, response, anchors, column: str | None):
         """Requests for the anchors whose titles are reports (distractors and

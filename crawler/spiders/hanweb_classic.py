@@ -26,9 +26,9 @@ from urllib.parse import urlencode
 
 import scrapy
 
-from crawler.spiders.base import COLUMN_TEXT, YEAR_TEXT, PortalSpider, fragments
+from crawler.spiders.base import PortalSpider, fragments
 
-COLUMN_URL = re.compile(r"/col/col\d+/index\.html?(?:$|\?)")
+COLUMN_URL = re.compile(r"/col/col\d+/index\.html?$")
 CONFIG = re.compile(r"\.jpage\(\s*\{(?P<cfg>.*?)\}\s*\)", re.S)
 PARAM = re.compile(r"var\s+param_(?P<unit>\w+)\s*=\s*\{(?P<body>.*?)\}", re.S)
 PAIR = re.compile(r"(\w+)\s*:\s*(?:'([^']*)'|\"([^\"]*)\"|([\w./-]+))")
@@ -49,14 +49,7 @@ class HanwebClassicSpider(PortalSpider):
         for sel in fragments(response):
             anchors = sel.css("a[href]")
             yield from self.report_links(response, anchors, column)
-            for a in anchors:
-                href = a.attrib["href"]
-                text = self.link_title(a)
-                if COLUMN_URL.search(href) and (YEAR_TEXT.match(text) or COLUMN_TEXT.search(text)):
-                    if "pageNum=" not in href and not _excluded(text):
-                        yield self.listing_request(
-                            response.urljoin(href), cb_kwargs={"column": text}
-                        )
+            yield from self.subcolumn_requests(response, anchors, COLUMN_URL)
         yield from self.paging(response, column)
 
     def paging(self, response, column):
@@ -113,9 +106,3 @@ class HanwebClassicSpider(PortalSpider):
         yield self.fetched(response, "listing")
         for sel in fragments(response):
             yield from self.report_links(response, sel.css("a[href]"), column)
-
-
-def _excluded(text: str) -> bool:
-    from extract.titles import EXCLUDE
-
-    return bool(EXCLUDE.search(text))

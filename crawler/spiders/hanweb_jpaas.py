@@ -21,8 +21,8 @@ from urllib.parse import urlencode
 
 import scrapy
 
-from crawler.spiders.base import COLUMN_TEXT, YEAR_TEXT, PortalSpider
-from crawler.spiders.hanweb_classic import COLUMN_URL, _excluded
+from crawler.spiders.base import PortalSpider
+from crawler.spiders.hanweb_classic import COLUMN_URL
 
 
 def query_data(text: str) -> dict[str, str]:
@@ -42,11 +42,7 @@ class HanwebJpaasSpider(PortalSpider):
         column = self.column_name(response) or column
         anchors = response.css("a[href]")
         yield from self.report_links(response, anchors, column)
-        for a in anchors:
-            href, text = a.attrib["href"], self.link_title(a)
-            if COLUMN_URL.search(href) and (YEAR_TEXT.match(text) or COLUMN_TEXT.search(text)):
-                if not _excluded(text):
-                    yield self.listing_request(response.urljoin(href), cb_kwargs={"column": text})
+        yield from self.subcolumn_requests(response, anchors, COLUMN_URL)
         for div in response.css("[querydata], [queryData]"):
             attrs = {k.lower(): v for k, v in div.attrib.items()}
             data = query_data(attrs.get("querydata", ""))

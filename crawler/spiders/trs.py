@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.spiders.base import COLUMN_TEXT, YEAR_TEXT, PortalSpider
-from crawler.spiders.hanweb_classic import _excluded
+from crawler.spiders.base import PortalSpider
 
 CREATE_PAGE = re.compile(
     r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"'](\w+)[\"']\s*,\s*[\"'](\w+)[\"']"
@@ -33,11 +32,7 @@ class TrsSpider(PortalSpider):
         column = self.column_name(response) or column
         anchors = response.css("a[href]")
         yield from self.report_links(response, anchors, column)
-        for a in anchors:
-            href, text = a.attrib["href"], self.link_title(a)
-            if LIST_URL.search(href) and (YEAR_TEXT.match(text) or COLUMN_TEXT.search(text)):
-                if not _excluded(text) and not self.is_report_href(href):
-                    yield self.listing_request(response.urljoin(href), cb_kwargs={"column": text})
+        yield from self.subcolumn_requests(response, anchors, LIST_URL)
         m = CREATE_PAGE.search(response.text)
         if m:
             count, current, name, ext = int(m[1]), int(m[2]), m[3], m[4]
@@ -49,7 +44,3 @@ class TrsSpider(PortalSpider):
                 yield self.listing_request(
                     response.urljoin(f"{name}_{i}.{ext}"), cb_kwargs={"column": column}
                 )
-
-    @staticmethod
-    def is_report_href(href: str) -> bool:
-        return bool(re.search(r"/t\d{8}_\d+", href))
