@@ -24,7 +24,9 @@ def fail(message: str, code: int = 1) -> None:
 
 # Commands that live beside their machinery, loaded only when called:
 # name -> "module:function" (a click command).
-LAZY_COMMANDS: dict[str, str] = {}
+LAZY_COMMANDS: dict[str, str] = {
+    "crawl": "crawler.cli:crawl",
+}
 
 
 class LazyGroup(click.Group):
