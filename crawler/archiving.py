@@ -64,14 +64,27 @@ class Archiver:
     def counts(self, portal: str) -> dict[str, Any]:
         return self.portals.setdefault(portal, empty_counts())
 
-    def record(self, body: bytes | None, **fields: Any) -> dict[str, Any]:
-        """Store ``body`` (if any) and append the fetch record."""
+    @staticmethod
+    def storable(body: bytes | None, fields: dict[str, Any]) -> bool:
+        return body is not None and fields.get("status") in (200, 304) and not fields.get("error")
+
+    def store(self, body: bytes) -> tuple[str, int]:
+        """Put the bytes in the raw store (thread-safe: write to a temporary
+        file, fsync, rename) → (sha256, size)."""
+        sha, _new = self.data.raw.put(body)
+        return sha, len(body)
+
+    def record(
+        self, body: bytes | None, stored: tuple[str, int] | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """Store ``body`` (unless ``stored`` says where it went) and append
+        the fetch record."""
         portal = fields.get("portal") or "?"
         counts = self.counts(portal)
-        if body is not None and fields.get("status") in (200, 304) and not fields.get("error"):
-            sha, _new = self.data.raw.put(body)
-            fields["sha256"] = sha
-            fields["size"] = len(body)
+        if stored is None and self.storable(body, fields):
+            stored = self.store(body)
+        if stored is not None:
+            fields["sha256"], fields["size"] = stored
         rec = self.writer.write(**fields)
         if rec["status"] is not None:
             counts["pages"] += 1

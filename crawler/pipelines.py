@@ -3,12 +3,17 @@ every fetch is logged (``archive.store``), through the run's ``Archiver``."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 
 from scrapy import signals
 
 from crawler.archiving import Archiver
 from crawler.items import FetchedDocument
+
+# fsync-bound writes: many in flight let the file system commit them together.
+STORE_THREADS = ThreadPoolExecutor(max_workers=16, thread_name_prefix="xxgk-store")
 
 
 def archiver_of(crawler) -> Archiver:
@@ -45,9 +50,16 @@ class ArchivePipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item):
+    async def process_item(self, item):
+        """Bytes go to the raw store in a worker thread (its fsync would stall
+        the crawl); the fetch record is written here, in order of arrival."""
         if isinstance(item, FetchedDocument):
             fields = dataclasses.asdict(item)
             body = fields.pop("body")
-            self.archiver.record(body, **fields)
+            stored = None
+            if self.archiver.storable(body, fields):
+                loop = asyncio.get_running_loop()
+                stored = await loop.run_in_executor(STORE_THREADS, self.archiver.store, body)
+            self.archiver.record(None, stored=stored, **fields)
+            item.body = None  # the bytes are archived; do not keep them around
         return item

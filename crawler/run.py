@@ -134,7 +134,7 @@ def worker_settings(job: dict[str, Any], portal: dict[str, Any]):
         s.set("RANDOMIZE_DOWNLOAD_DELAY", False)
         s.set("AUTOTHROTTLE_ENABLED", False)
         s.set("CONCURRENT_REQUESTS", 32)
-        s.set("CONCURRENT_REQUESTS_PER_DOMAIN", 16)
+        s.set("CONCURRENT_REQUESTS_PER_DOMAIN", 32)
         s.set("XXGK_BACKOFF_BASE", 0.2)
     robots = portal.get("robots")
     if robots and robots.get("obey") is False:
@@ -155,13 +155,14 @@ def worker_settings(job: dict[str, Any], portal: dict[str, Any]):
     return s
 
 
-def _jobdir_cleaner(jobdir: str | None):
-    """A finished (or paused) crawl leaves no scheduler state behind; an
-    interrupted one keeps it, so the next crawl resumes."""
+def _jobdir_cleaner(jobdir: str | None, done: list[str]):
+    """A finished (or paused) crawl leaves no scheduler state behind (removed
+    when the process ends); an interrupted one keeps it, so the next crawl
+    resumes."""
 
     def finished(spider, reason):
         if jobdir and reason in ("finished", "paused"):
-            shutil.rmtree(jobdir, ignore_errors=True)
+            done.append(jobdir)
 
     return finished
 
@@ -177,6 +178,7 @@ def worker(job_path: str) -> int:
 
     job = json.loads(Path(job_path).read_text("utf-8"))
     base = worker_settings(job, job["portals"][0])
+    done: list[str] = []
     process = CrawlerProcess(base, install_root_handler=True)
     for portal in job["portals"]:
         settings = worker_settings(job, portal)
@@ -197,7 +199,7 @@ def worker(job_path: str) -> int:
             crawler.signals.connect(note, signal=signals.spider_opened, weak=False)
 
         crawler.signals.connect(
-            _jobdir_cleaner(settings.get("JOBDIR")), signal=signals.spider_closed, weak=False
+            _jobdir_cleaner(settings.get("JOBDIR"), done), signal=signals.spider_closed, weak=False
         )
         process.crawl(crawler, portal=json.dumps(portal, ensure_ascii=False))
 
@@ -209,6 +211,8 @@ def worker(job_path: str) -> int:
     loop = task.LoopingCall(report)
     loop.start(0.5, now=False)
     process.start()
+    for jobdir in done:
+        shutil.rmtree(jobdir, ignore_errors=True)
     return 0
 
 

@@ -116,8 +116,15 @@ def time_to_dt(d: date):
 class LocalPortal:
     """The local family sites on loopback; a context manager."""
 
-    def __init__(self, hostile: bool = False, seed: int = 0, big_size: int = 12 * 1024 * 1024):
+    def __init__(
+        self,
+        hostile: bool = False,
+        seed: int = 0,
+        big_size: int = 12 * 1024 * 1024,
+        extra_units: int = 0,
+    ):
         self.hostile = hostile
+        self.extra_units = extra_units
         self.seed = seed
         self.big_size = big_size
         self.day = DEFAULT_DAY

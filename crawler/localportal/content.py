@@ -120,8 +120,12 @@ class Agency:
     slug: str
 
 
-def district_agencies(district: str, short_district: str) -> list[Agency]:
-    """The district government, departments and towns that publish reports."""
+_PLACES = "东湖西山南岭北塘青石白沙金桥银杏梅园竹林松岗柳溪桃源杏坛荷塘兰亭"
+
+
+def district_agencies(district: str, short_district: str, extra: int = 0) -> list[Agency]:
+    """The district government, departments and towns that publish reports;
+    ``extra`` more 街道 make a bigger portal (for the benchmark)."""
     units = [
         ("人民政府", "区政府", "zf"),
         ("统计局", "区统计局", "tjj"),
@@ -131,6 +135,10 @@ def district_agencies(district: str, short_district: str) -> list[Agency]:
         ("石碶街道办事处", "石碶街道", "sqjd"),
         ("古林镇人民政府", "古林镇", "glz"),
     ]
+    places = [_PLACES[i : i + 2] for i in range(0, len(_PLACES), 2)]
+    for i in range(extra):
+        name = places[i % len(places)] + places[(i // len(places)) % len(places)]
+        units.append((f"{name}社区服务中心", f"{name}社区服务中心", f"x{i}"))
     return [
         Agency(f"{district}{name}", short if i else f"{short_district}人民政府", slug)
         for i, (name, short, slug) in enumerate(units)
@@ -161,7 +169,7 @@ def cn_year(year: int) -> str:
 
 
 def make_reports(
-    portal: str, district: str, short_district: str, seed: int, salt: int
+    portal: str, district: str, short_district: str, seed: int, salt: int, extra: int = 0
 ) -> tuple[list[Report], list[Distractor]]:
     """Reports (agency × year, 2019–2025) and distractors of one portal.
 
@@ -171,11 +179,12 @@ def make_reports(
     rng = random.Random(f"{seed}-{portal}")
     forms = all_forms()
     reports: list[Report] = []
-    agencies = district_agencies(district, short_district)
+    agencies = district_agencies(district, short_district, extra)
     n = 0
     for ai, agency in enumerate(agencies):
         for year in YEARS:
-            kind = KINDS[(ai + year + salt) % len(KINDS)]
+            # The benchmark's extra units publish HTML only (cheap to serve).
+            kind = KINDS[(ai + year + salt) % len(KINDS)] if ai < 7 else "html"
             # Departments by 31 Jan, governments by 31 Mar (sometimes later).
             month = 3 if agency.slug in ("zf", "sqjd", "glz") else 1
             published = date(year + 1, month, 1 + (ai * 3 + year) % 27)

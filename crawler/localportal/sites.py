@@ -81,7 +81,9 @@ class Site:
         self.district = district
         self.short = short
         self.code = code
-        self.reports, self.distractors = make_reports(portal, district, short, lp.seed, salt)
+        self.reports, self.distractors = make_reports(
+            portal, district, short, lp.seed, salt, extra=lp.extra_units
+        )
         self.base_url = ""  # set when the server starts
         self.hits: dict[str, int] = {}
         self.extra_routes: dict[str, Resp] = {}
@@ -657,7 +659,7 @@ class Trs(Site):
             )
             return html_resp(page("部门信息公开", f"<ul>{links}</ul>"))
         m = re.fullmatch(
-            r"(/zwgk/(?:zfxxgknb|bmxxgk/bm\d\d/zfxxgkndbg)/)(?:index(?:_(\d+))?\.shtml)?", p
+            r"(/zwgk/(?:zfxxgknb|bmxxgk/bm\d+/zfxxgkndbg)/)(?:index(?:_(\d+))?\.shtml)?", p
         )
         if m and m[1] in self.columns():
             return self.listing(m[1], int(m[2] or 0))

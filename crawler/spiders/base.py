@@ -282,13 +282,17 @@ class PortalSpider(scrapy.Spider):
 
 def publisher_of(response) -> str | None:
     """发布机构 from the page's 信息公开 metadata table (labels may be spaced
-    or carry a full-width colon)."""
-    cells = [clean(" ".join(td.css("::text").getall())) for td in response.css("td, th")]
-    for i, text in enumerate(cells):
-        label = re.sub(r"[\s：:]", "", text)
-        if label == "发布机构" and i + 1 < len(cells) and cells[i + 1]:
-            return cells[i + 1]
-        m = re.match(r"^发\s*布\s*机\s*构\s*[：:]\s*(\S.+)$", text)
+    or carry a full-width colon; the value is the next cell, or follows the
+    colon in the same cell)."""
+    for cell in response.xpath('//*[self::td or self::th or self::span][contains(., "构")]'):
+        text = clean(cell.xpath("string(.)").get())
+        if len(text) > 60:
+            continue
+        if re.sub(r"[\s：:]", "", text) == "发布机构":
+            value = clean(cell.xpath("string(following-sibling::*[1])").get())
+            if value:
+                return value
+        m = re.match(r"^发\s*布\s*机\s*构\s*[：:]\s*(\S.*)$", text)
         if m:
             return m[1].strip()
     return None
