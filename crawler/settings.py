@@ -56,3 +56,4 @@ XXGK_DATA_DIR = os.environ.get("XXGK_DATA_DIR", "data")
 XXGK_RUN = None  # a new run id per crawl unless the runner gives one
 XXGK_MAX_PAGES = 2000  # per portal, generic spider
 XXGK_MAX_DEPTH = 6  # generic spider
+XXGK_SHARED_IDLE_CLOSE = 8  # seconds an empty Redis frontier is waited on before closing

@@ -54,7 +54,9 @@ def redis_url():
 def test_two_processes_share_one_frontier(tmp_path, redis_url):
     # Slow enough (one request at a time, a small delay) that both workers
     # take part; hostility off so that retries do not blur "exactly once".
-    settings = {"DOWNLOAD_DELAY": 0.01, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
+    # One request in flight per crawler, so that the frontier stays in Redis
+    # (a worker pulls requests only as it has room for them).
+    settings = {"DOWNLOAD_DELAY": 0.02, "CONCURRENT_REQUESTS": 1, "XXGK_SHARED_IDLE_CLOSE": 6}
     with LocalPortal() as lp:
         portals = lp.portals()
         summaries = {}

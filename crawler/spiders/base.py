@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import CloseSpider, IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import CloseSpider, DontCloseSpider, IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -79,10 +81,24 @@ class PortalSpider(scrapy.Spider):
         self.portal = registry.resolve([portal])[0]
         self.allowed_domains = list(self.portal["allowed_domains"])
         self.site_name = self.portal.get("site_name")
+        self._idle_since: float | None = None
 
     @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if crawler.settings.get("REDIS_URL"):
+            crawler.signals.connect(spider.on_shared_idle, signal=signals.spider_idle)
+        return spider
+
+    def on_shared_idle(self):
+        """Distributed mode: an empty shared queue may refill from another
+        worker's pages, so stay open until it has stayed empty for
+        ``XXGK_SHARED_IDLE_CLOSE`` seconds."""
+        now = time.monotonic()
+        if self._idle_since is None:
+            self._idle_since = now
+        if now - self._idle_since < self.settings.getfloat("XXGK_SHARED_IDLE_CLOSE", 8):
+            raise DontCloseSpider
 
     # -- entry ---------------------------------------------------------------
     async def start(self):
@@ -103,6 +119,7 @@ class PortalSpider(scrapy.Spider):
 
     # -- items ---------------------------------------------------------------
     def fetched(self, response, role: str, **hints) -> FetchedDocument:
+        self._idle_since = None
         request = response.request
         urls = request.meta.get("redirect_urls") or [request.url]
         referer = request.headers.get("Referer")
