@@ -95,6 +95,37 @@ class Site:
     def visible_distractors(self) -> list[Distractor]:
         return [d for d in self.distractors if d.published <= self.lp.day]
 
+    def items(self, column: str) -> list[Report | Distractor]:
+        items: list[Report | Distractor] = [r for r in self.visible() if r.column == column]
+        items += [d for d in self.visible_distractors() if d.column == column]
+        return sorted(items, key=lambda x: (x.published, x.key), reverse=True)
+
+    def home(self, links: str) -> Resp:
+        return html_resp(
+            page(
+                f"{self.district}人民政府",
+                links,
+                meta=f'<meta name="SiteName" content="{self.district}人民政府">',
+            )
+        )
+
+    def serve_document(self, key: str) -> Resp:
+        """The document of the report with this key (not for HTML reports)."""
+        r = next((r for r in self.reports if r.key == key), None)
+        if r is None or not r.visible(self.lp.day) or r.kind == "html":
+            return not_found()
+        return Resp(200, self.document(r), CONTENT_TYPES[r.kind], last_modified=r.published)
+
+    def serve_page(self, path: str, content_class: str) -> Resp:
+        """A report page, or a distractor's page, or 404."""
+        r = self.report_by_url(path)
+        if r is not None:
+            return self.article(r) if r.visible(self.lp.day) else not_found()
+        for d in self.visible_distractors():
+            if d.url == path:
+                return html_resp(page(d.title, f"<div {content_class}><p>{E(d.title)}</p></div>"))
+        return not_found()
+
     def report_by_url(self, path: str) -> Report | None:
         for r in self.reports:
             if r.url == path:
@@ -234,11 +265,6 @@ class HanwebClassic(Site):
     def year_col(year: int) -> int:
         return 1229002000 + year - 2000
 
-    def items(self, column: str) -> list[Report | Distractor]:
-        items: list[Report | Distractor] = [r for r in self.visible() if r.column == column]
-        items += [d for d in self.visible_distractors() if d.column == column]
-        return sorted(items, key=lambda x: (x.published, x.key), reverse=True)
-
     def record(self, item: Report | Distractor) -> str:
         return (
             f"<li><a href='{item.url}' title='{E(item.title)}' target='_blank'>{E(item.title)}</a>"
@@ -256,13 +282,9 @@ class HanwebClassic(Site):
     def handle(self, req: Req) -> Resp:
         p = req.path
         if p in ("/", "/index.html"):
-            return html_resp(
-                page(
-                    f"{self.district}人民政府",
-                    '<a href="/col/col1229000000/index.html">政务公开</a>'
-                    '<a href="/private/login.html">内部办公</a>',
-                    meta=f'<meta name="SiteName" content="{self.district}人民政府">',
-                )
+            return self.home(
+                '<a href="/col/col1229000000/index.html">政务公开</a>'
+                '<a href="/private/login.html">内部办公</a>'
             )
         if p == "/col/col1229000000/index.html":
             return html_resp(
@@ -302,17 +324,8 @@ class HanwebClassic(Site):
             return Resp(302, b"", "text/html", {"Location": f"/attach/0/{quote(name)}"})
         m = re.fullmatch(r"/(?:attach|picture)/0/([0-9a-f]{32})\.(\w+)", p)
         if m:
-            r = next((r for r in self.reports if r.key == m[1]), None)
-            if r is None or not r.visible(self.lp.day) or r.kind == "html":
-                return not_found()
-            return Resp(200, self.document(r), CONTENT_TYPES[r.kind], last_modified=r.published)
-        r = self.report_by_url(p)
-        if r is not None:
-            return self.article(r) if r.visible(self.lp.day) else not_found()
-        for d in self.visible_distractors():
-            if d.url == p:
-                return html_resp(page(d.title, f"<div id='zoom'><p>{E(d.title)}</p></div>"))
-        return not_found()
+            return self.serve_document(m[1])
+        return self.serve_page(p, "id='zoom'")
 
     def column(self, col: int, req: Req) -> Resp:
         if col == self.COL_A:
@@ -484,11 +497,6 @@ class HanwebJpaas(Site):
             d.column = str(col)
             d.url = f"/col/col{col}/art/{d.published.year}/art_{d.key}.html"
 
-    def items(self, column: str) -> list[Report | Distractor]:
-        items: list[Report | Distractor] = [r for r in self.visible() if r.column == column]
-        items += [d for d in self.visible_distractors() if d.column == column]
-        return sorted(items, key=lambda x: (x.published, x.key), reverse=True)
-
     def li(self, item: Report | Distractor) -> str:
         return (
             f'<li><a class="news" href="{item.url}" title="{E(item.title)}">{E(item.title)}</a>'
@@ -498,12 +506,7 @@ class HanwebJpaas(Site):
     def handle(self, req: Req) -> Resp:
         p = req.path
         if p in ("/", "/index.html"):
-            return html_resp(
-                page(
-                    f"{self.district}人民政府",
-                    f'<a href="/col/col{self.ROOT}/index.html">政府信息公开年报</a>',
-                )
-            )
+            return self.home(f'<a href="/col/col{self.ROOT}/index.html">政府信息公开年报</a>')
         if p == f"/col/col{self.ROOT}/index.html":
             links = "".join(
                 f'<li><a href="/col/col{col}/index.html">{E(agency)}政府信息公开年报</a></li>'
@@ -525,19 +528,8 @@ class HanwebJpaas(Site):
             r"/(?:picture/0|jcms_files/jcms1/web3185/site/attach/0)/([0-9a-f]{32})\.(\w+)", p
         )
         if m:
-            r = next((r for r in self.reports if r.key == m[1]), None)
-            if r is None or not r.visible(self.lp.day) or r.kind == "html":
-                return not_found()
-            return Resp(200, self.document(r), CONTENT_TYPES[r.kind], last_modified=r.published)
-        r = self.report_by_url(p)
-        if r is not None:
-            return self.article(r) if r.visible(self.lp.day) else not_found()
-        for d in self.visible_distractors():
-            if d.url == p:
-                return html_resp(
-                    page(d.title, f"<div class='article-conter'><p>{E(d.title)}</p></div>")
-                )
-        return not_found()
+            return self.serve_document(m[1])
+        return self.serve_page(p, "class='article-conter'")
 
     def column(self, col: str) -> Resp:
         items = self.items(col)
@@ -637,20 +629,12 @@ class Trs(Site):
     def columns(self) -> list[str]:
         return ["/zwgk/zfxxgknb/"] + [f"/zwgk/bmxxgk/{s}/zfxxgkndbg/" for s, _ in self.departments]
 
-    def items(self, column: str) -> list[Report | Distractor]:
-        items: list[Report | Distractor] = [r for r in self.visible() if r.column == column]
-        items += [d for d in self.visible_distractors() if d.column == column]
-        return sorted(items, key=lambda x: (x.published, x.key), reverse=True)
-
     def handle(self, req: Req) -> Resp:
         p = req.path
         if p in ("/", "/index.shtml"):
-            return html_resp(
-                page(
-                    f"{self.district}人民政府",
-                    '<a href="/zwgk/zfxxgknb/index.shtml">政府信息公开年报</a>'
-                    '<a href="/zwgk/bmxxgk/index.shtml">部门信息公开</a>',
-                )
+            return self.home(
+                '<a href="/zwgk/zfxxgknb/index.shtml">政府信息公开年报</a>'
+                '<a href="/zwgk/bmxxgk/index.shtml">部门信息公开</a>'
             )
         if p == "/zwgk/bmxxgk/index.shtml":
             links = "".join(
@@ -664,25 +648,13 @@ class Trs(Site):
         if m and m[1] in self.columns():
             return self.listing(m[1], int(m[2] or 0))
         r = self.report_by_url(p)
-        if r is not None:
-            if not r.visible(self.lp.day):
-                return not_found()
-            if r.url.endswith(".pdf"):
-                return Resp(200, self.document(r), CONTENT_TYPES["pdf"], last_modified=r.published)
-            return self.article(r)
+        if r is not None and r.url.endswith(".pdf"):  # a report linked straight to its PDF
+            return self.serve_document(r.key)
         for r in self.reports:
             if r.attachment_url == p:
-                if not r.visible(self.lp.day):
-                    return not_found()
-                return Resp(200, self.document(r), CONTENT_TYPES[r.kind], last_modified=r.published)
-        for d in self.visible_distractors():
-            if d.url == p:
-                return html_resp(
-                    page(d.title, f"<div class='TRS_Editor'><p>{E(d.title)}</p></div>")
-                )
-        if p.startswith("/protect/"):
-            return not_found()  # OLDSRC paths are dead, as on real sites
-        return not_found()
+                return self.serve_document(r.key)
+        # OLDSRC paths (/protect/…) are dead, as on real sites: 404 here too.
+        return self.serve_page(p, "class='TRS_Editor'")
 
     def listing(self, column: str, n: int) -> Resp:
         items = self.items(column)

@@ -106,13 +106,24 @@ class PortalSpider(scrapy.Spider):
             yield self.listing_request(url, dont_filter=False)
 
     def listing_request(self, url: str, *, callback=None, **kw) -> scrapy.Request:
+        """A request for a listing page or a paging answer (callback
+        ``parse_listing`` unless given)."""
         return scrapy.Request(
             url,
             callback=callback or self.parse_listing,
             errback=self.on_error,
             cb_kwargs=kw.pop("cb_kwargs", {}),
+            meta={"xxgk_role": "listing", **kw.pop("meta", {})},
             **kw,
         )
+
+    def listing_page(self, response, column: str | None, column_url: re.Pattern, anchors=None):
+        """What every listing page gives: its fetch record, its report links
+        and its sub-column links (``anchors``: default all links of the page)."""
+        yield self.fetched(response, "listing")
+        anchors = response.css("a[href]") if anchors is None else anchors
+        yield from self.report_links(response, anchors, column)
+        yield from self.subcolumn_requests(response, anchors, column_url)
 
     def parse_listing(self, response):  # pragma: no cover - families override
         raise NotImplementedError

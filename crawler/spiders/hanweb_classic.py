@@ -24,8 +24,6 @@ import math
 import re
 from urllib.parse import urlencode
 
-import scrapy
-
 from crawler.spiders.base import PortalSpider, fragments
 
 COLUMN_URL = re.compile(r"/col/col\d+/index\.html?$")
@@ -44,12 +42,9 @@ class HanwebClassicSpider(PortalSpider):
     family = "hanweb_classic"
 
     def parse_listing(self, response, column: str | None = None):
-        yield self.fetched(response, "listing")
         column = self.column_name(response) or column
-        for sel in fragments(response):
-            anchors = sel.css("a[href]")
-            yield from self.report_links(response, anchors, column)
-            yield from self.subcolumn_requests(response, anchors, COLUMN_URL)
+        anchors = [a for sel in fragments(response) for a in sel.css("a[href]")]
+        yield from self.listing_page(response, column, COLUMN_URL, anchors)
         yield from self.paging(response, column)
 
     def paging(self, response, column):
@@ -77,15 +72,13 @@ class HanwebClassicSpider(PortalSpider):
         step = per * group
         for start in range(step + 1, total + 1, step):
             query = urlencode({"startrecord": start, "endrecord": start + step - 1, "perpage": per})
-            yield scrapy.Request(
+            yield self.listing_request(
                 response.urljoin(f"{proxy}?{query}"),
+                callback=self.parse_proxy,
+                cb_kwargs={"column": column},
                 method="POST",
                 body=urlencode(form),
                 headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"},
-                callback=self.parse_proxy,
-                errback=self.on_error,
-                cb_kwargs={"column": column},
-                meta={"xxgk_role": "listing"},
             )
 
     def _new_dialect(self, response, proxy, form, total, per, column):
@@ -93,12 +86,10 @@ class HanwebClassicSpider(PortalSpider):
         base = {k: form[k] for k in keys if k in form}
         for page in range(2, math.ceil(total / per) + 1):
             query = urlencode({"page": page, **base})
-            yield scrapy.Request(
+            yield self.listing_request(
                 response.urljoin(f"{proxy}?{query}"),
                 callback=self.parse_proxy,
-                errback=self.on_error,
                 cb_kwargs={"column": column},
-                meta={"xxgk_role": "listing"},
             )
 
     def parse_proxy(self, response, column: str | None = None):

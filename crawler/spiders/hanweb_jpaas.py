@@ -38,11 +38,8 @@ class HanwebJpaasSpider(PortalSpider):
     family = "hanweb_jpaas"
 
     def parse_listing(self, response, column: str | None = None):
-        yield self.fetched(response, "listing")
         column = self.column_name(response) or column
-        anchors = response.css("a[href]")
-        yield from self.report_links(response, anchors, column)
-        yield from self.subcolumn_requests(response, anchors, COLUMN_URL)
+        yield from self.listing_page(response, column, COLUMN_URL)
         for div in response.css("[querydata], [queryData]"):
             attrs = {k.lower(): v for k, v in div.attrib.items()}
             data = query_data(attrs.get("querydata", ""))
@@ -63,12 +60,10 @@ class HanwebJpaasSpider(PortalSpider):
                     "pageNo": page,
                     "rows": rows,
                 }
-                yield scrapy.Request(
+                yield self.listing_request(
                     response.urljoin(f"{unit_url}?{urlencode(params)}"),
                     callback=self.parse_api,
-                    errback=self.on_error,
                     cb_kwargs={"column": column},
-                    meta={"xxgk_role": "listing"},
                 )
 
     def parse_api(self, response, column: str | None = None):

@@ -28,11 +28,8 @@ class TrsSpider(PortalSpider):
     family = "trs"
 
     def parse_listing(self, response, column: str | None = None):
-        yield self.fetched(response, "listing")
         column = self.column_name(response) or column
-        anchors = response.css("a[href]")
-        yield from self.report_links(response, anchors, column)
-        yield from self.subcolumn_requests(response, anchors, LIST_URL)
+        yield from self.listing_page(response, column, LIST_URL)
         m = CREATE_PAGE.search(response.text)
         if m:
             count, current, name, ext = int(m[1]), int(m[2]), m[3], m[4]
