@@ -119,7 +119,7 @@ def block_reason(status: int, headers, body: bytes) -> str | None:
         or "请开启JavaScript并刷新该页".encode() in head
     ):
         return "wzws: JavaScript challenge"
-    if status == 200 and len(body) < 20000 and CAPTCHA.search(head) and b"<form" in head.lower():
+    if status == 200 and len(body) < 20000 and b"<form" in head.lower() and CAPTCHA.search(head):
         return "captcha page"
     if status == 403:
         return "HTTP 403 forbidden" + (" (GeoBL)" if b"GeoBL" in head else "")

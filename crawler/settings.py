@@ -20,7 +20,7 @@ USER_AGENT = f"xxgk-archive/0.1 (+{XXGK_CONTACT_URL})"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 # Items per response are few: fewer parallel item workers, far less asyncio overhead.
-CONCURRENT_ITEMS = 8
+CONCURRENT_ITEMS = 2
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 1.0
 RANDOMIZE_DOWNLOAD_DELAY = True

@@ -87,6 +87,7 @@ class Site:
         self.base_url = ""  # set when the server starts
         self.hits: dict[str, int] = {}
         self.extra_routes: dict[str, Resp] = {}
+        self.bodies: dict[tuple[str, bool], str] = {}
 
     # -- helpers -----------------------------------------------------------
     def visible(self) -> list[Report]:
@@ -136,8 +137,13 @@ class Site:
         return self.lp.document(r, self)
 
     def report_body(self, r: Report) -> str:
-        cells = cells_of(r, self.lp.day, self.lp.seed)
-        return report_html_body(r.title, r.agency, r.format, cells)
+        """The report's HTML tables (memoised: rendering is the server's
+        main cost)."""
+        key = (r.key, r.revised(self.lp.day))
+        if key not in self.bodies:
+            cells = cells_of(r, self.lp.day, self.lp.seed)
+            self.bodies[key] = report_html_body(r.title, r.agency, r.format, cells)
+        return self.bodies[key]
 
     def robots(self) -> Resp:
         return Resp(

@@ -13,6 +13,7 @@ one (:func:`extract.titles.is_report_title`).
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import time
@@ -308,22 +309,22 @@ class PortalSpider(scrapy.Spider):
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
 
+PUBLISHER = re.compile(
+    r"发\s*布\s*机\s*构\s*[：:]?\s*(?:</(?:td|th|span|b|strong|label)>\s*)*"
+    r"(?:<(?:td|th|span|b|strong)[^>]*>\s*)*([^<>]{2,60}?)\s*<"
+)
+
+
 def publisher_of(response) -> str | None:
-    """发布机构 from the page's 信息公开 metadata table (labels may be spaced
+    """发布机构 from the page's 信息公开 metadata table: labels may be spaced
     or carry a full-width colon; the value is the next cell, or follows the
-    colon in the same cell)."""
-    for cell in response.xpath('//*[self::td or self::th or self::span][contains(., "构")]'):
-        text = clean(cell.xpath("string(.)").get())
-        if len(text) > 60:
-            continue
-        if re.sub(r"[\s：:]", "", text) == "发布机构":
-            value = clean(cell.xpath("string(following-sibling::*[1])").get())
-            if value:
-                return value
-        m = re.match(r"^发\s*布\s*机\s*构\s*[：:]\s*(\S.*)$", text)
-        if m:
-            return m[1].strip()
-    return None
+    colon in the same cell. A regex on the markup (the page's tables are big,
+    and this runs on every report page)."""
+    m = PUBLISHER.search(response.text)
+    if not m:
+        return None
+    value = clean(html.unescape(m[1]))
+    return value or None
 
 
 def fragments(response) -> list[scrapy.Selector]:
@@ -332,7 +333,7 @@ def fragments(response) -> list[scrapy.Selector]:
     out = []
     text = response.text
     if "<html" in text[:2000].lower() or "<body" in text.lower():
-        out.append(scrapy.Selector(text=text))
+        out.append(response.selector)
     for record in CDATA_RECORD.findall(text):
         out.append(scrapy.Selector(text=record))
     return out
