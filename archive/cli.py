@@ -25,6 +25,7 @@ def fail(message: str, code: int = 1) -> None:
 # Commands that live beside their machinery, loaded only when called:
 # name -> "module:function" (a click command).
 LAZY_COMMANDS: dict[str, str] = {
+    "crawl": "crawler.cli:crawl",
     "eval": "extract.evaluate:eval_command",
     "extract": "extract.batch:extract_command",  # extends the built-in verb to directories
 }

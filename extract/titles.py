@@ -41,7 +41,7 @@ _REPORT_WORDS = re.compile(_REPORT)
 # Titles that contain the words but are not reports.
 EXCLUDE = re.compile(
     r"格式|编制|通知|指南|制度|目录|解读|图解|统计年报|决算|预算|工作要点|企业年报|年报公示"
-    r"|申请表|征求意见|考核|评估|模板|模版|说明会|报送"
+    r"|申请表|征求意见|考核|评估|模板|模版|说明会|报送|填报|解释|工作方案|培训"
 )
 
 _STRIP = " \t\r\n#*·:：-—_|"
@@ -101,3 +101,58 @@ def is_report_title(title: str) -> bool:
     if not _REPORT_WORDS.search(t) or EXCLUDE.search(t):
         return False
     return parse_title(t)[1] is not None
+
+
+_SUFFIX = re.compile(
+    r"[（(]\s*(?:图片版|超链版|文字版|PDF版|pdf版|修订(?:版)?|更正(?:版)?|全文)\s*[)）]$"
+)
+_COLUMN_WORDS = re.compile(r"年报|年度报告")
+_YEAR_ONLY = re.compile(rf"(?P<year>{_YEAR})年度?")
+
+
+def strip_suffix(title: str) -> str:
+    """The title without a trailing edition suffix such as （图片版）."""
+    t = _clean(title)
+    while True:
+        new = _SUFFIX.sub("", t)
+        if new == t:
+            return t
+        t = new
+
+
+def infer_report(
+    title: str,
+    *,
+    column: str | None = None,
+    publisher: str | None = None,
+    site: str | None = None,
+) -> tuple[str | None, int | None]:
+    """(agency, report year) of a report from its title and what its page says.
+
+    The year comes from the title only — the year the report covers, never the
+    publication date in a URL or a 成文日期 (reports appear up to 15 months
+    late). A year-only title under a 年报 column (``column``) still gives its
+    year. The agency comes from the title, else, in order, the page's
+    发布机构 (``publisher``), the per-unit column name, the site name.
+    """
+    t = strip_suffix(title)
+    agency, year = parse_title(t)
+    if year is None and column and _COLUMN_WORDS.search(_clean(column)):
+        m = _YEAR_ONLY.search(t)
+        if m and not EXCLUDE.search(t):
+            year = to_year(m["year"])
+    if agency is None:
+        for candidate in (publisher, _unit_from_column(column), site):
+            if candidate and _agency_or_none(_clean(candidate).strip(_STRIP)):
+                agency = _clean(candidate).strip(_STRIP)
+                break
+    return agency, year
+
+
+def _unit_from_column(column: str | None) -> str | None:
+    """'区统计局政府信息公开年报' → '区统计局'; a bare '政府信息公开年报' → None."""
+    if not column:
+        return None
+    unit = re.split(r"(?:政府|政务)?信息公开|年报|年度报告", _clean(column))[0]
+    unit = re.sub(r"(?:19|20)\d{2}年?度?$", "", unit)
+    return unit or None

@@ -1,0 +1,3 @@
+from crawler.localportal import main
+
+main()
