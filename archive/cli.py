@@ -24,7 +24,11 @@ def fail(message: str, code: int = 1) -> None:
 
 # Commands that live beside their machinery, loaded only when called:
 # name -> "module:function" (a click command).
-LAZY_COMMANDS: dict[str, str] = {}
+LAZY_COMMANDS: dict[str, str] = {
+    "build": "archive.build:build_command",
+    "serve": "archive.serve:serve_command",
+    "demo": "archive.demo:demo_command",
+}
 
 
 class LazyGroup(click.Group):
