@@ -42,7 +42,7 @@ def crawl_local_portal(data_dir: Path, progress: Any = None) -> dict[str, Any]:
         portals = lp.portals()
         (Path(data_dir) / "portals.json").parent.mkdir(parents=True, exist_ok=True)
         (Path(data_dir) / "portals.json").write_text(
-            json.dumps(portals, ensure_ascii=False, indent=2), encoding="utf-8"
+            json.dumps(portals, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
         )
         return crawl(portals, data_dir, polite=False, progress=progress)
 
@@ -55,6 +55,8 @@ def store_seeds(data_dir: Path | str, seeds: Path = SEEDS) -> dict[str, Any]:
     run = new_run_id()
     started = utcnow()
     files = sorted(seeds.glob("*.txt"))
+    if not files:
+        raise FileNotFoundError(f"no seed reports in {seeds}")
     new = 0
     with data.fetches.open(run) as log:
         for path in files:
@@ -113,7 +115,12 @@ def run_demo(
     started = time.monotonic()
     if source == "portal":
         echo("xxgk demo: source = local portal (crawler.localportal), crawling it on 127.0.0.1 …")
-        summary = crawl_local_portal(data_dir)
+        try:
+            summary = crawl_local_portal(data_dir)
+        except Exception as e:  # one line, never a traceback
+            from archive.cli import fail
+
+            fail(f"demo crawl of the local portal failed: {type(e).__name__}: {e}")
     else:
         echo(
             "xxgk demo: source = the five seed reports (tests/fixtures/seeds/): "

@@ -4,9 +4,7 @@ plugin (``archive.site``)."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -37,7 +35,7 @@ def datasette_args(db_path: Path, *, port: int, host: str = "127.0.0.1") -> list
 
 
 def serve(db_path: Path, *, port: int = 8001, data_dir: Path | None = None) -> None:
-    """Run Datasette in the foreground until Ctrl-C."""
+    """Run Datasette in the foreground (this process becomes it) until Ctrl-C."""
     from archive.cli import fail
 
     if not db_path.exists():
@@ -46,8 +44,11 @@ def serve(db_path: Path, *, port: int = 8001, data_dir: Path | None = None) -> N
     if data_dir is not None:
         env["XXGK_DATA"] = str(data_dir.resolve())
     click.echo(f"xxgk: serving {db_path} at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
-    with contextlib.suppress(KeyboardInterrupt):
-        subprocess.run(datasette_args(db_path, port=port), env=env, check=False)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Become Datasette, so that Ctrl-C and SIGTERM reach the server itself.
+    args = datasette_args(db_path, port=port)
+    os.execve(args[0], args, env)
 
 
 @click.command("serve")

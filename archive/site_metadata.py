@@ -629,7 +629,14 @@ def metadata() -> dict[str, Any]:
         "license_url": "https://creativecommons.org/licenses/by/4.0/",
         "source": "District government portals (政府信息公开年报 columns)",
         "source_url": "https://github.com/xxgk-archive",
-        "databases": {"xxgk": {"tables": tables, "queries": QUERIES}},
+        "databases": {
+            "xxgk": {
+                "title": "年报档案 · The archive",
+                "description": "报告、单元格、校验与正文；下方的查询回答记者最常问的问题。Reports, cells, checks and narrative; the queries below answer the questions journalists ask most.",
+                "tables": tables,
+                "queries": QUERIES,
+            }
+        },
     }
 
 
