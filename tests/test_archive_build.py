@@ -281,3 +281,45 @@ def test_demo_from_seeds_builds_and_says_so(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "source = the five seed reports" in out.stdout
     assert rows(tmp_path / "demo" / "xxgk.db", "select count(*) from report_metrics") == [(5,)]
+
+
+def test_a_renamed_agency_keeps_its_identity_through_an_alias(built, tmp_path):
+    root, _, _, _ = built
+    data = tmp_path / "data"
+    shutil.copytree(root, data)
+    db_path = data / "xxgk.db"
+    old_name = records()["haishu_2022"]["agency"]
+    new_name = old_name.replace("人民政府办公室", "政务服务办公室")
+    (agency_id,) = rows(db_path, "select id from agencies where name = ?", [old_name])[0]
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "insert into agency_aliases (agency_id, portal_id, alias, relation) values (?, 'test_portal', ?, 'rename')",
+            [agency_id, new_name],
+        )
+    from archive.store import DataDir
+
+    d = DataDir(data)
+    renamed = (
+        documents()["haishu_2022"]
+        .decode()
+        .replace("2022", "2023")
+        .replace(old_name, new_name)
+        .encode()
+    )
+    assert run_extract(renamed, source="x")["agency"] == new_name
+    sha, _ = d.raw.put(renamed)
+    with d.fetches.open("20240301T000000Z-0004") as log:
+        log.write(
+            portal="test_portal",
+            url="http://127.0.0.1:9/art/renamed.html",
+            status=200,
+            sha256=sha,
+            role="report",
+            fetched_at="2024-03-01T00:00:00Z",
+        )
+    build(data, db_path, progress=False)
+    years = rows(
+        db_path, "select year from report_metrics where agency_id = ? order by year", [agency_id]
+    )
+    assert years == [(2021,), (2022,), (2023,)]
+    assert rows(db_path, "select count(*) from agencies where name = ?", [new_name]) == [(0,)]
