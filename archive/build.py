@@ -30,35 +30,14 @@ import click
 from sqlite_utils import Database
 
 from archive.migrations import migrate
-from archive.store import DataDir
+from archive.store import FETCH_KEYS, DataDir
 from archive.views import create_views, load_crosswalk, rebuild_summaries
 
 PLACED_ROLES = ("report", "attachment")
 GONE = (404, 410)
 
-FETCH_COLUMNS = [
-    "portal_id",
-    "url",
-    "final_url",
-    "method",
-    "status",
-    "fetched_at",
-    "content_type",
-    "etag",
-    "last_modified",
-    "referer",
-    "link_text",
-    "sha256",
-    "size",
-    "role",
-    "parent_url",
-    "title",
-    "agency_hint",
-    "year_hint",
-    "not_modified",
-    "error",
-    "paused",
-]
+# the fetch log's keys as fetches columns (portal -> portal_id; run -> crawl_id)
+FETCH_COLUMNS = ["portal_id" if k == "portal" else k for k in FETCH_KEYS if k != "run"]
 
 
 def now() -> str:

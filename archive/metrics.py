@@ -14,14 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-T3_COLS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_services",
-    "other_org",
-)
 WITHHELD = (
     ("withheld_state_secret", "属于国家秘密", "state secret"),
     ("withheld_prohibited_by_law", "其他法律行政法规禁止公开", "prohibited by other law"),

@@ -39,6 +39,15 @@ HOSTILE_PAGE = (
     "<script>document.title='pwned'; fetch('/xxgk.json')</script></head><body>"
     "<h1>工信局2022年政府信息公开工作年度报告</h1><a href='att.txt'>附件</a></body></html>"
 ).encode()
+# which document speaks for each report of the scenario (its design)
+CURRENT = [
+    "beilun_econ_v2",
+    "haishu_2022",
+    "haishu_2021",
+    "fazhan_2020",
+    "gongxin_attachment",
+    "tongji_2023",
+]
 UNREADABLE = b"\x00\x01\x02 not a report \x00" * 10
 
 
@@ -136,3 +145,13 @@ def write_scenario(root: Path | str) -> dict[str, Any]:
         json.dumps([PORTAL], ensure_ascii=False), encoding="utf-8"
     )
     return {"sha256": sha, "urls": urls}
+
+
+def build_scenario(root: Path | str) -> tuple[Path, dict[str, Any]]:
+    """Write the scenario into ``root`` and build ``root/xxgk.db``."""
+    from archive.build import build
+
+    info = write_scenario(root)
+    db_path = Path(root) / "xxgk.db"
+    build(root, db_path, progress=False)
+    return db_path, info

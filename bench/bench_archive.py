@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from archive.build import open_db
 from archive.site_metadata import QUERIES
 from archive.views import create_views, load_crosswalk, rebuild_summaries
+from extract.checks import T3_APPLICANTS as APPLICANTS
 
 YEARS = (2020, 2021, 2022, 2023)
 T3_ROWS = [
@@ -55,14 +56,6 @@ T3_ROWS = [
     "other_overdue_fee",
     "other_misc",
 ]
-APPLICANTS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_services",
-    "other_org",
-)
 T4_COLS = ("upheld", "corrected", "other", "pending", "total")
 WORDS = [
     "政府信息公开",

@@ -14,19 +14,10 @@ import pytest
 
 import extract
 from archive.build import build
-from archive.scenario import documents, write_scenario
+from archive.scenario import CURRENT, documents, write_scenario
+from archive.store import DataDir
 from extract import UnreadableDocument
 from extract import extract as run_extract
-
-# which document speaks for each report of the scenario (its design, not a result)
-CURRENT = [
-    "beilun_econ_v2",
-    "haishu_2022",
-    "haishu_2021",
-    "fazhan_2020",
-    "gongxin_attachment",
-    "tongji_2023",
-]
 
 
 @pytest.fixture(scope="module")
@@ -179,6 +170,23 @@ def test_year_over_year_and_backlog(built):
     )
 
 
+def copy_data(built, tmp_path: Path) -> Path:
+    """A private copy of the built data directory and archive."""
+    data = tmp_path / "data"
+    shutil.copytree(built[0], data)
+    return data
+
+
+def add_fetch(data: Path, url: str, body: bytes, when: str) -> None:
+    """What a later crawl run would add: the bytes and one report fetch."""
+    d = DataDir(data)
+    sha, _ = d.raw.put(body)
+    with d.fetches.open(when.replace("-", "").replace(":", "")[:15] + "Z-test") as log:
+        log.write(
+            portal="test_portal", url=url, status=200, sha256=sha, role="report", fetched_at=when
+        )
+
+
 def table_dump(db_path: Path) -> list[str]:
     with sqlite3.connect(db_path) as conn:
         return list(conn.iterdump())
@@ -201,24 +209,9 @@ def test_second_build_changes_nothing(built, tmp_path):
 
 
 def test_new_fetches_are_added_incrementally(built, tmp_path):
-    root, _, _, _ = built
-    data = tmp_path / "data"
-    shutil.copytree(root, data)
-    (data / "xxgk.db").unlink()
-    build(data, data / "xxgk.db", progress=False)
-    from archive.store import DataDir
-
-    d = DataDir(data)
-    sha, _ = d.raw.put(documents()["haishu_2022"].replace(b"42", b"43"))
-    with d.fetches.open("20240101T000000Z-0003") as log:
-        log.write(
-            portal="test_portal",
-            url="http://127.0.0.1:9/art/haishu_2022.html",
-            status=200,
-            sha256=sha,
-            role="report",
-            fetched_at="2024-01-01T00:00:00Z",
-        )
+    data = copy_data(built, tmp_path)
+    body = documents()["haishu_2022"].replace(b"42", b"43")
+    add_fetch(data, "http://127.0.0.1:9/art/haishu_2022.html", body, "2024-01-01T00:00:00Z")
     stats = build(data, data / "xxgk.db", progress=False)
     assert (stats["extracted"], stats["failed"]) == (1, 0)
     assert rows(
@@ -284,9 +277,7 @@ def test_demo_from_seeds_builds_and_says_so(tmp_path):
 
 
 def test_a_renamed_agency_keeps_its_identity_through_an_alias(built, tmp_path):
-    root, _, _, _ = built
-    data = tmp_path / "data"
-    shutil.copytree(root, data)
+    data = copy_data(built, tmp_path)
     db_path = data / "xxgk.db"
     old_name = records()["haishu_2022"]["agency"]
     new_name = old_name.replace("人民政府办公室", "政务服务办公室")
@@ -296,9 +287,6 @@ def test_a_renamed_agency_keeps_its_identity_through_an_alias(built, tmp_path):
             "insert into agency_aliases (agency_id, portal_id, alias, relation) values (?, 'test_portal', ?, 'rename')",
             [agency_id, new_name],
         )
-    from archive.store import DataDir
-
-    d = DataDir(data)
     renamed = (
         documents()["haishu_2022"]
         .decode()
@@ -307,16 +295,7 @@ def test_a_renamed_agency_keeps_its_identity_through_an_alias(built, tmp_path):
         .encode()
     )
     assert run_extract(renamed, source="x")["agency"] == new_name
-    sha, _ = d.raw.put(renamed)
-    with d.fetches.open("20240301T000000Z-0004") as log:
-        log.write(
-            portal="test_portal",
-            url="http://127.0.0.1:9/art/renamed.html",
-            status=200,
-            sha256=sha,
-            role="report",
-            fetched_at="2024-03-01T00:00:00Z",
-        )
+    add_fetch(data, "http://127.0.0.1:9/art/renamed.html", renamed, "2024-03-01T00:00:00Z")
     build(data, db_path, progress=False)
     years = rows(
         db_path, "select year from report_metrics where agency_id = ? order by year", [agency_id]

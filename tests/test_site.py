@@ -16,21 +16,12 @@ import pytest
 import yaml
 from datasette.app import Datasette
 
-from archive.build import build
-from archive.scenario import documents, write_scenario
+from archive.scenario import CURRENT, build_scenario, documents
 from archive.site_metadata import QUERIES, metadata, render
 from extract import extract as run_extract
 
 ROOT = Path(__file__).resolve().parents[1]
 METADATA = ROOT / "metadata.yml"
-CURRENT = [
-    "beilun_econ_v2",
-    "haishu_2022",
-    "haishu_2021",
-    "fazhan_2020",
-    "gongxin_attachment",
-    "tongji_2023",
-]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]{2}")
 
@@ -38,9 +29,7 @@ LATIN = re.compile(r"[A-Za-z]{2}")
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
-    info = write_scenario(root)
-    db_path = root / "xxgk.db"
-    build(root, db_path, progress=False)
+    db_path, info = build_scenario(root)
     ds = Datasette(
         [str(db_path)], immutables=[], metadata=yaml.safe_load(METADATA.read_text("utf-8"))
     )

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.build import build
-from archive.scenario import write_scenario
+from archive.scenario import build_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -45,9 +44,7 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
-    info = write_scenario(root)
-    db_path = root / "xxgk.db"
-    build(root, db_path, progress=False)
+    db_path, info = build_scenario(root)
     port = free_port()
     proc = subprocess.Popen(
         [
