@@ -49,6 +49,8 @@ DERIVED = {
     "new_received_change_pct": "新收申请变化率 · relative change in new requests (fraction)",
     "disclosure_rate_change": "公开率变化 · change in disclosure rate (fraction points)",
     "backlog_matches": "结转一致 · 1 when this year's carried over equals last year's carried forward, 0 when not, null when either is missing or the years are not consecutive",
+    "versions": "版本数 · documents seen for the report (each version of its page and attachments)",
+    "changed_at": "变更时间 · when it was removed, else when it was revised (UTC)",
     "lost_total": "纠错合计 · reviews + lawsuits the agency lost (结果纠正)",
 }
 
@@ -437,14 +439,21 @@ QUERIES: dict[str, dict[str, Any]] = {
     "most_requests": {
         "title": "1. 哪些机关收到的申请最多？· Most requests this year, and the change",
         "description": "按本年新收申请数排序，并与上一份报告比较。Agencies by new requests in a year (default: latest), with the change from their previous report. Leave district empty for all.",
-        "sql": f"""select agency, district, year, new_received, prev_new_received, new_received_change,
-  new_received_change_pct, url, archived_copy
-from report_metrics
-where year = {LATEST_YEAR}
-  and (:district = '' or district = :district)
-  and new_received is not null
-order by new_received desc
-limit 100""",
+        # two branches so that each can use its own index (an OR would defeat both)
+        "sql": f"""select * from (
+  select agency, district, year, new_received, prev_new_received, new_received_change,
+    new_received_change_pct, url, archived_copy
+  from report_metrics
+  where :district = '' and year = {LATEST_YEAR} and new_received is not null
+  order by new_received desc limit 100)
+union all
+select * from (
+  select agency, district, year, new_received, prev_new_received, new_received_change,
+    new_received_change_pct, url, archived_copy
+  from report_metrics
+  where :district != '' and district = :district and year = {LATEST_YEAR}
+    and new_received is not null
+  order by new_received desc limit 100)""",
     },
     "disclosure_rate_trend": {
         "title": "2. 公开率的变化 · Disclosure rate by agency over the years",
@@ -562,12 +571,11 @@ limit 500""",
     "revised_removed": {
         "title": "11. 发布后被修改或删除的报告 · Reports revised or removed after publication",
         "description": "状态为 revised（出现新版本）或 removed（页面已 404/410）的报告及时间。Reports with a changed version or gone from their portal, and when.",
-        "sql": """select agency, district, year, status, first_seen_at, revised_at, removed_at,
-  (select count(*) from report_documents rd where rd.report_id = report_metrics.report_id) as versions,
+        "sql": """select agency, district, year, status, first_seen_at, revised_at, removed_at, versions,
   url, archived_copy
 from report_metrics
-where status in ('revised', 'removed')
-order by coalesce(removed_at, revised_at) desc
+where changed_at is not null
+order by changed_at desc
 limit 500""",
     },
     "search_sections": {

@@ -100,6 +100,9 @@ def report_metrics_sql() -> str:
     return f"""
 create table report_metrics as
 with pivot as ({_metric_pivot()}),
+versions_by as (
+    select report_id, count(*) as versions from report_documents group by report_id
+),
 checks_by as (
     select extraction_id, count(*) as checks_total,
            sum(ok = 0) as checks_failed,
@@ -115,13 +118,15 @@ base as (
            ce.extraction_id, ce.sha256, r.first_seen_at, r.last_seen_at, r.revised_at, r.removed_at,
            {counts},
            coalesce(k.checks_total, 0) as checks_total, coalesce(k.checks_failed, 0) as checks_failed,
-           k.failed_rules
+           k.failed_rules, coalesce(v.versions, 0) as versions,
+           coalesce(r.removed_at, r.revised_at) as changed_at
     from reports r
     join agencies a on a.id = r.agency_id
     left join current_extractions ce on ce.report_id = r.id
     left join extractions e on e.id = ce.extraction_id
     left join pivot m on m.extraction_id = ce.extraction_id
     left join checks_by k on k.extraction_id = ce.extraction_id
+    left join versions_by v on v.report_id = r.id
 ),
 rated as (
     select *,
@@ -175,8 +180,9 @@ INDEXES = {
         ("year", "checks_failed"),
         ("year", "backlog_matches"),
         ("year", "first_seen_at"),
-        ("district", "year"),
+        ("district", "year", "new_received"),
         ("district", "agency", "year"),
+        ("changed_at",),
         ("agency_id", "year"),
         ("status",),
     ],

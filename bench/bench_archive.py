@@ -296,14 +296,24 @@ def main() -> None:
     ap.add_argument(
         "--db", type=Path, default=None, help="keep the database here (default: a temp dir)"
     )
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --db: reuse a generated database, rebuild its summaries",
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db_path = args.db or Path(tmp) / "xxgk.db"
-        db_path.unlink(missing_ok=True)
-        print(
-            f"generating {args.districts} districts × {args.agencies} agencies × {len(YEARS)} years into {db_path}"
-        )
-        gen = generate(db_path, args.districts, args.agencies)
+        if args.reuse and db_path.exists():
+            n = sqlite3.connect(db_path).execute("select count(*) from reports").fetchone()[0]
+            gen = {"generate_s": 0.0, "reports": n}
+            print(f"reusing {db_path}")
+        else:
+            db_path.unlink(missing_ok=True)
+            print(
+                f"generating {args.districts} districts × {args.agencies} agencies × {len(YEARS)} years into {db_path}"
+            )
+            gen = generate(db_path, args.districts, args.agencies)
         db = open_db(db_path)
         t = time.monotonic()
         load_crosswalk(db)
