@@ -177,6 +177,7 @@ def demo_command(data_dir: str, db_path: str, port: int, source: str, no_serve: 
 
     Example:
 
+    \b
         xxgk demo            # then open http://127.0.0.1:8001/
         xxgk demo --no-serve # build only
     """
