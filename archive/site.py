@@ -115,9 +115,29 @@ async def original(datasette, request):
     return Response(data, status=200, headers=original_headers(sha, ctype), content_type=ctype)
 
 
+# Tables like report_metrics describe ~90 columns: keep that list in a short
+# scrolling box so the rows stay on the first screen.
+SITE_CSS = """
+dl.column-descriptions { max-height: 9em; overflow-y: auto; border: 1px solid #ddd;
+  padding: 0.3em 0.6em; background: #fafafa; }
+"""
+
+
+async def site_css(request):
+    return Response(SITE_CSS, content_type="text/css; charset=utf-8")
+
+
 @hookimpl
 def register_routes():
-    return [(r"^/-/original/(?P<sha256>[0-9a-f]{64})$", original)]
+    return [
+        (r"^/-/original/(?P<sha256>[0-9a-f]{64})$", original),
+        (r"^/-/xxgk\.css$", site_css),
+    ]
+
+
+@hookimpl
+def extra_css_urls():
+    return ["/-/xxgk.css"]
 
 
 @hookimpl

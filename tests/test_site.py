@@ -327,6 +327,13 @@ def test_original_text_and_unknown_documents(site):
     assert get(ds, "/-/original/../../etc/passwd").status_code == 404
 
 
+def test_site_css_keeps_column_descriptions_short(site):
+    ds, _, _ = site
+    assert 'href="/-/xxgk.css"' in get(ds, "/xxgk/report_metrics").text
+    css = get(ds, "/-/xxgk.css")
+    assert css.status_code == 200 and "column-descriptions" in css.text
+
+
 def test_report_rows_link_to_original_url_and_archived_copy(site):
     ds, _db_path, info = site
     html = get(ds, "/xxgk/report_metrics").text

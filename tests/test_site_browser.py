@@ -109,6 +109,7 @@ def test_site_query_report_and_archived_copy(server, browser):
     page.wait_for_load_state()
     table = page.inner_text("table.rows-and-columns")
     assert "宁波市海曙区人民政府办公室" in table
+    assert page.locator("text=Show charting options").count() == 1  # datasette-vega
     page.screenshot(path=str(ARTIFACTS / "site-query.png"), full_page=True)
 
     # a report with its facets, then its row page and its archived copy
