@@ -297,6 +297,18 @@ def test_q12_search_sections_fts_and_short_terms(site, reports, q):
     assert all(q in r["snippet"].replace("[", "").replace("]", "") for r in rows if len(q) < 3)
 
 
+def test_table_search_uses_the_trigram_index(site, reports):
+    ds, _, _ = site
+    r = get(ds, "/xxgk/sections.json", _search="依申请公开", _shape="objects")
+    assert r.status_code == 200
+    expected = sum(
+        1 for rep in reports for body in rep["sections"].values() if body and "依申请公开" in body
+    )
+    # the search covers every stored section (current and older versions)
+    assert len(r.json()["rows"]) >= expected > 0
+    assert all("依申请公开" in row["body"] for row in r.json()["rows"])
+
+
 def test_search_with_empty_or_quoted_term_is_harmless(site):
     ds, _, _ = site
     assert query(ds, "search_sections", q="") == []
