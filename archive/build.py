@@ -31,7 +31,7 @@ from sqlite_utils import Database
 
 from archive.migrations import migrate
 from archive.store import FETCH_KEYS, DataDir
-from archive.views import create_views, load_crosswalk, rebuild_summaries
+from archive.views import create_views, load_crosswalk, rebuild_summaries, summaries_current
 
 PLACED_ROLES = ("report", "attachment")
 GONE = (404, 410)
@@ -463,13 +463,14 @@ def build(
     mark = db.conn.total_changes
     with db.conn:
         place_reports(db)
+    placed = db.conn.total_changes - mark
+    with db.conn:  # where the site finds the raw bytes (archive.site)
         db.execute(
             "insert into archive_info (key, value) values ('data_dir', ?)"
             " on conflict (key) do update set value = excluded.value where value != excluded.value",
             [str(Path(data_dir).resolve())],
         )
-    placed = db.conn.total_changes - mark
-    changed = bool(loaded or read or failed or placed) or not db["report_metrics"].exists()
+    changed = bool(loaded or read or failed or placed) or not summaries_current(db)
     load_crosswalk(db)
     if changed:
         rebuild_summaries(db)

@@ -16,6 +16,8 @@ on a national archive).
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlite_utils import Database
 
 from archive.crosswalk import CROSSWALK
@@ -222,10 +224,36 @@ def load_crosswalk(db: Database) -> None:
     db["crosswalk"].insert_all(wanted, pk="id", columns={"table": str, "row": str, "col": str})
 
 
+def summaries_fingerprint() -> str:
+    """A digest of the code that makes the summary tables: when it changes
+    (a new metric, a new index), the next build regenerates them even if no
+    observation changed."""
+    code = [
+        report_metrics_sql(),
+        district_year_sql(),
+        repr(INDEXES),
+        *(VIEWS[n] for n in SUMMARY_VIEWS),
+    ]
+    return hashlib.sha256("\n".join(code).encode("utf-8")).hexdigest()
+
+
+def summaries_current(db: Database) -> bool:
+    """True when the summary tables exist and were made by this code."""
+    if not db["report_metrics"].exists() or not db["archive_info"].exists():
+        return False
+    row = db.execute("select value from archive_info where key = 'summaries'").fetchone()
+    return bool(row) and row[0] == summaries_fingerprint()
+
+
 def rebuild_summaries(db: Database) -> None:
     """Regenerate the summary tables from the observations (deterministic:
     the same observations give the same rows)."""
     with db.conn:
+        db.execute(
+            "insert into archive_info (key, value) values ('summaries', ?)"
+            " on conflict (key) do update set value = excluded.value",
+            [summaries_fingerprint()],
+        )
         for name in SUMMARY_VIEWS:
             db.execute(f'drop view if exists "{name}"')
         create_views(db, tuple(n for n in VIEWS if n not in SUMMARY_VIEWS))

@@ -208,6 +208,19 @@ def test_second_build_changes_nothing(built, tmp_path):
     assert table_dump(copy) == before
 
 
+def test_changed_summary_code_rebuilds_summaries(built, tmp_path, monkeypatch):
+    import archive.views
+
+    data = copy_data(built, tmp_path)
+    assert build(data, data / "xxgk.db", progress=False)["rebuilt_summaries"] is False
+    extra = [*archive.views.INDEXES["report_metrics"], ("agency",)]
+    monkeypatch.setitem(archive.views.INDEXES, "report_metrics", extra)
+    assert build(data, data / "xxgk.db", progress=False)["rebuilt_summaries"] is True
+    assert rows(
+        data / "xxgk.db", "select count(*) from sqlite_master where name = 'report_metrics_agency'"
+    ) == [(1,)]
+
+
 def test_new_fetches_are_added_incrementally(built, tmp_path):
     data = copy_data(built, tmp_path)
     body = documents()["haishu_2022"].replace(b"42", b"43")
