@@ -141,8 +141,11 @@ def extra_css_urls():
 
 
 @hookimpl
-def render_cell(value, column):
-    """Make archived copies clickable (Datasette links only absolute URLs)."""
+def render_cell(value, column, table, database):
+    """Make archived copies clickable (Datasette links only absolute URLs),
+    and link each report to the list of its cells."""
     if column == "archived_copy" and isinstance(value, str) and value.startswith("/-/original/"):
         return Markup(f'<a href="{escape(value)}" rel="nofollow">存档副本 archived copy</a>')
+    if table == "report_metrics" and column == "report_id" and isinstance(value, int):
+        return Markup(f'<a href="/{escape(database)}/report_cells?report_id={value}">{value}</a>')
     return None

@@ -578,6 +578,15 @@ where changed_at is not null
 order by changed_at desc
 limit 500""",
     },
+    "report_cells": {
+        "title": "报告的全部单元格 · Every cell of one report, with its printed text and source",
+        "description": "核对数字：当前提取的每个单元格、原文与出处。Check a figure: each cell of the report's current extraction, the text as printed and where it was read.",
+        "sql": """select c."table", c.row, c.col, c.value, c.kind, c.raw, c.note, c.unit, c.source
+from report_metrics rm
+join cells c on c.extraction_id = rm.extraction_id
+where rm.report_id = cast(:report_id as integer)
+order by c.id""",
+    },
     "search_sections": {
         "title": "12. 全文检索 · Search the narrative",
         "description": "3 个字及以上用全文索引（trigram），1–2 个字用 LIKE。Full-text search of the narrative sections: trigram index for 3+ characters, LIKE for 1–2 (e.g. 复议, 预算).",

@@ -264,6 +264,7 @@ def params_for(sql: str, rng: random.Random, districts: int) -> dict[str, str]:
         "agency": lambda: rng.choice(["", "教育局", "统计局"]),
         "min_handled": lambda: str(rng.choice([1, 10])),
         "deadline": lambda: rng.choice(["", f"{rng.choice(YEARS) + 1}-02-28"]),
+        "report_id": lambda: str(rng.randint(1, 10_000)),
         "q": lambda: rng.choice(["复议", "预算", "政府信息公开", "行政复议", "培训"]),
     }
     return {n: choices.get(n, lambda: "")() for n in names}

@@ -282,6 +282,24 @@ def test_q11_revised_removed(site, reports):
     assert revised["versions"] == 2 and revised["revised_at"].startswith("2023-06-15")
 
 
+def test_report_cells_lists_the_current_extraction_with_printed_text(site, reports):
+    ds, db_path, _ = site
+    rep = next(r for r in reports if r["name"] == "haishu_2022")
+    (report_id,) = (
+        sqlite3.connect(db_path)
+        .execute(
+            "select report_id from report_metrics where agency = ? and year = ?",
+            [rep["agency"], rep["year"]],
+        )
+        .fetchone()
+    )
+    rows = query(ds, "report_cells", report_id=str(report_id))
+    assert {(r["table"], r["row"], r["col"]): r["value"] for r in rows} == rep["cells"]
+    assert all(r["raw"] is not None or r["value"] is None for r in rows)
+    html = get(ds, "/xxgk/report_metrics").text
+    assert f'href="/xxgk/report_cells?report_id={report_id}"' in html
+
+
 @pytest.mark.parametrize("q", ["复议", "政府信息公开", "依申请公开"])
 def test_q12_search_sections_fts_and_short_terms(site, reports, q):
     ds, _, _ = site
