@@ -485,6 +485,9 @@ def build(
         "documents": db["documents"].count,
         "reports": db["reports"].count,
         "cells": db["cells"].count,
+        "unplaced": db.execute("select count(distinct sha256) from unplaced_documents").fetchone()[
+            0
+        ],
     }
     db.close()
     return stats
@@ -548,6 +551,7 @@ def build_command(
         fail(f"build failed: {type(e).__name__}: {e}")
     click.echo(
         f"{db_path}: {stats['documents']} documents, {stats['reports']} reports, {stats['cells']} cells"
-        f" ({stats['extracted']} extracted, {stats['failed']} failed"
+        f" ({stats['extracted']} extracted, {stats['failed']} failed,"
+        f" {stats['unplaced']} without agency or year"
         f"{'' if stats['rebuilt_summaries'] else ', nothing changed'})"
     )

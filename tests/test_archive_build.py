@@ -266,6 +266,7 @@ def test_build_cli_reports_counts_and_one_line_errors(built, tmp_path):
     out = xxgk("build", "--data", str(root), "--db", str(tmp_path / "xxgk.db"), "--quiet")
     assert out.returncode == 0, out.stderr
     assert "6 reports" in out.stdout and "2 failed" in out.stdout
+    assert "1 without agency or year" in out.stdout
     again = xxgk("build", "--data", str(root), "--db", str(tmp_path / "xxgk.db"), "--quiet")
     assert "nothing changed" in again.stdout
     missing = xxgk("build", "--data", str(tmp_path / "nope"), "--db", str(tmp_path / "x.db"))
