@@ -136,3 +136,13 @@ def test_archived_html_cannot_run_script(server, browser):
     assert page.title() == "工信局2022年政府信息公开工作年度报告"  # the script would set 'pwned'
     assert not any(u.endswith("/xxgk.json") for u in requests)
     assert page.evaluate("() => window.origin") == "null"  # sandboxed: an opaque origin
+
+
+def test_serve_is_read_only_with_a_time_limit(server):
+    import json
+
+    base, _ = server
+    settings = json.loads(urllib.request.urlopen(base + "/-/settings.json", timeout=10).read())
+    assert settings["sql_time_limit_ms"] == 3000
+    databases = json.loads(urllib.request.urlopen(base + "/-/databases.json", timeout=10).read())
+    assert [(d["name"], d["is_mutable"]) for d in databases] == [("xxgk", False)]
