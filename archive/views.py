@@ -184,6 +184,7 @@ INDEXES = {
         ("year", "first_seen_at"),
         ("district", "year", "new_received"),
         ("district", "agency", "year"),
+        ("year", "district", "agency"),
         ("changed_at",),
         ("agency_id", "year"),
         ("status",),
