@@ -17,8 +17,9 @@ $(VENV)/.installed: pyproject.toml scripts/apt-packages.txt scripts/setup-system
 	$(BIN)/pip install --quiet -e '.[$(EXTRAS)]'
 	touch $@
 
+# Serves the site on http://127.0.0.1:8001/ until Ctrl-C; `make demo DEMO_ARGS=--no-serve` builds and exits.
 demo: setup
-	$(BIN)/xxgk extract tests/fixtures/seeds/001_3ea6a6549f11e7d9.txt --pretty
+	$(BIN)/xxgk demo $(DEMO_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

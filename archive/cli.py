@@ -28,6 +28,9 @@ LAZY_COMMANDS: dict[str, str] = {
     "crawl": "crawler.cli:crawl",
     "eval": "extract.evaluate:eval_command",
     "extract": "extract.batch:extract_command",  # extends the built-in verb to directories
+    "build": "archive.build:build_command",
+    "serve": "archive.serve:serve_command",
+    "demo": "archive.demo:demo_command",
 }
 
 

@@ -1,0 +1,194 @@
+"""``xxgk demo``: the offline, one-command tour — start the local portal,
+crawl it, build the archive, serve the site on 127.0.0.1.
+
+When the crawler is installed (``crawler.localportal.LocalPortal`` and
+``crawler.run.crawl``), the demo crawls the local portal for real. Otherwise
+it stores the five seed reports in the data directory as documents with
+fetch records (what a crawl would have written) and says so.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.store import DataDir, new_run_id, utcnow
+
+SEEDS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seeds"
+SEED_PORTAL = "seeds"
+
+
+def crawler_available() -> bool:
+    try:
+        from crawler.localportal import LocalPortal  # noqa: F401
+        from crawler.run import crawl  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def crawl_local_portal(data_dir: Path, progress: Any = None) -> dict[str, Any]:
+    """Serve the local portal, crawl it into ``data_dir``; returns the crawl
+    summary. The portal registry is written to ``portals.json`` so that the
+    build knows each portal's district."""
+    from crawler.localportal import LocalPortal
+    from crawler.run import crawl
+
+    with LocalPortal() as lp:
+        portals = lp.portals()
+        (Path(data_dir) / "portals.json").parent.mkdir(parents=True, exist_ok=True)
+        (Path(data_dir) / "portals.json").write_text(
+            json.dumps(portals, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+        )
+        return crawl(portals, data_dir, polite=False, progress=progress)
+
+
+def store_seeds(data_dir: Path | str, seeds: Path = SEEDS) -> dict[str, Any]:
+    """Write the seed reports into the data directory as one "crawl": raw
+    bytes plus a fetch record each (role "report", portal "seeds"). The URL is
+    the seed's path, not an invented web address."""
+    data = DataDir(data_dir)
+    run = new_run_id()
+    started = utcnow()
+    files = sorted(seeds.glob("*.txt"))
+    if not files:
+        raise FileNotFoundError(f"no seed reports in {seeds}")
+    new = 0
+    with data.fetches.open(run) as log:
+        for path in files:
+            body = path.read_bytes()
+            sha, is_new = data.raw.put(body)
+            new += is_new
+            log.write(
+                portal=SEED_PORTAL,
+                url=f"seed:{path.name}",
+                method="GET",
+                status=200,
+                content_type="text/plain",
+                sha256=sha,
+                size=len(body),
+                role="report",
+                link_text=path.name,
+            )
+    summary = {
+        "run": run,
+        "started_at": started,
+        "finished_at": utcnow(),
+        "source": "seeds",
+        "portals": {
+            SEED_PORTAL: {
+                "pages": len(files),
+                "reports_found": len(files),
+                "new": new,
+                "changed": 0,
+                "unchanged": len(files) - new,
+                "errors": 0,
+                "paused": False,
+                "paused_reason": None,
+            }
+        },
+    }
+    data.write_crawl_summary(run, summary)
+    portals_json = data.root / "portals.json"
+    if not portals_json.exists():
+        portals_json.write_text(
+            json.dumps(
+                [{"id": SEED_PORTAL, "district": None, "family": "seed files"}], ensure_ascii=False
+            ),
+            encoding="utf-8",
+        )
+    return summary
+
+
+def run_demo(
+    data_dir: Path, db_path: Path, *, source: str = "auto", echo: Any = click.echo
+) -> dict[str, Any]:
+    """Fill the data directory (local portal crawl or seeds) and build."""
+    from archive.build import build
+
+    if source == "auto":
+        source = "portal" if crawler_available() else "seeds"
+    started = time.monotonic()
+    if source == "portal":
+        echo("xxgk demo: source = local portal (crawler.localportal), crawling it on 127.0.0.1 …")
+        try:
+            summary = crawl_local_portal(data_dir)
+        except Exception as e:  # one line, never a traceback
+            from archive.cli import fail
+
+            fail(f"demo crawl of the local portal failed: {type(e).__name__}: {e}")
+    else:
+        echo(
+            "xxgk demo: source = the five seed reports (tests/fixtures/seeds/): "
+            "the crawler is not installed, so no portal was crawled"
+        )
+        summary = store_seeds(data_dir)
+    crawled = time.monotonic()
+    stats = build(data_dir, db_path, progress=True)
+    built = time.monotonic()
+    echo(
+        f"xxgk demo: run {summary.get('run')}: {stats['documents']} documents, {stats['reports']} reports,"
+        f" {stats['cells']} cells, {stats['failed']} failed extractions;"
+        f" crawl {crawled - started:.1f} s, build {built - crawled:.1f} s"
+    )
+    return {"source": source, "summary": summary, "stats": stats, "build_seconds": built - crawled}
+
+
+@click.command("demo")
+@click.option(
+    "--data",
+    "data_dir",
+    default="data/demo",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Data directory for the demo crawl.",
+)
+@click.option(
+    "--db",
+    "db_path",
+    default="data/demo/xxgk.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+)
+@click.option(
+    "--port", default=8001, show_default=True, help="Port on 127.0.0.1 (0 = any free port)."
+)
+@click.option(
+    "--source",
+    type=click.Choice(["auto", "portal", "seeds"]),
+    default="auto",
+    show_default=True,
+    help="Crawl the local portal, or load the seed reports.",
+)
+@click.option(
+    "--no-serve",
+    "--once",
+    "no_serve",
+    is_flag=True,
+    help="Build and exit without serving (for tests and CI).",
+)
+def demo_command(data_dir: str, db_path: str, port: int, source: str, no_serve: bool) -> None:
+    """Offline demo: crawl the local portal (or load the seeds), build the
+    archive and serve the Datasette site on 127.0.0.1 until Ctrl-C.
+
+    Example:
+
+    \b
+        xxgk demo            # then open http://127.0.0.1:8001/
+        xxgk demo --no-serve # build only
+    """
+    from archive.cli import fail
+
+    if source == "portal" and not crawler_available():
+        fail("the crawler (crawler.localportal, crawler.run) is not installed; use --source seeds")
+    run_demo(Path(data_dir), Path(db_path), source=source)
+    if no_serve:
+        click.echo(f"xxgk demo: archive at {db_path} (not serving: --no-serve)")
+        return
+    from archive.serve import serve
+
+    serve(Path(db_path), port=port, data_dir=Path(data_dir))
