@@ -102,6 +102,13 @@ def test_revision_and_removal_are_observed_not_overwritten(built):
     assert status[f"{recs['beilun_econ']['agency']} {recs['beilun_econ']['year']}"] == "revised"
     assert status[f"{recs['tongji_2023']['agency']} {recs['tongji_2023']['year']}"] == "removed"
     assert sorted(set(status.values())) == ["current", "removed", "revised"]
+    # no longer listed: the complete run of 2023-06-15 read the listing and never asked for it
+    gongxin = recs["gongxin_attachment"]
+    assert status[f"{gongxin['agency']} {gongxin['year']}"] == "removed"
+    assert rows(
+        db_path, "select removed_at from report_metrics where agency = ?", [gongxin["agency"]]
+    ) == [("2023-06-15T00:00:00Z",)]
+    assert list(status.values()).count("current") == 3
     versions = rows(
         db_path,
         "select sha256, version from report_documents where url = ? order by version",
