@@ -103,15 +103,18 @@ def write_scenario(root: Path | str) -> dict[str, Any]:
             **extra,
         )
 
-    first = ["beilun_econ", "haishu_2022", "haishu_2021", "fazhan_2020", "tongji_2023", "garbage"]
-    with data.fetches.open(RUN1) as log:
+    def listing(log: Any, when: str) -> None:
         log.write(
             portal=PORTAL["id"],
             url=PORTAL["listing_urls"][0],
             status=200,
             role="listing",
-            fetched_at="2023-01-15T00:00:00Z",
+            fetched_at=when,
         )
+
+    first = ["beilun_econ", "haishu_2022", "haishu_2021", "fazhan_2020", "tongji_2023", "garbage"]
+    with data.fetches.open(RUN1) as log:
+        listing(log, "2023-01-15T00:00:00Z")
         for i, name in enumerate(first):
             fetch(log, name, f"2023-01-15T00:0{i + 1}:00Z")
         fetch(
@@ -128,13 +131,7 @@ def write_scenario(root: Path | str) -> dict[str, Any]:
             parent_url=urls["gongxin_page"],
         )
     with data.fetches.open(RUN2) as log:
-        log.write(
-            portal=PORTAL["id"],
-            url=PORTAL["listing_urls"][0],
-            status=200,
-            role="listing",
-            fetched_at="2023-06-15T00:00:00Z",
-        )
+        listing(log, "2023-06-15T00:00:00Z")
         for i, name in enumerate(["haishu_2022", "haishu_2021", "fazhan_2020"]):
             fetch(log, name, f"2023-06-15T00:0{i + 1}:00Z")
         fetch(log, "beilun_econ_v2", "2023-06-15T00:05:00Z")
