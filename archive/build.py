@@ -140,9 +140,20 @@ def load_fetches(db: Database, data: DataDir) -> None:
         values["not_modified"] = (
             None if rec.get("not_modified") is None else int(bool(rec["not_modified"]))
         )
+        # `is` rather than the unique index: a record without fetched_at must
+        # not be inserted again on every build
         db.execute(
-            f"insert or ignore into fetches (crawl_id, {', '.join(FETCH_COLUMNS)}) values (?, {placeholders})",
-            [run, *(values.get(c) for c in FETCH_COLUMNS)],
+            f"insert into fetches (crawl_id, {', '.join(FETCH_COLUMNS)}) select ?, {placeholders}"
+            " where not exists (select 1 from fetches where crawl_id is ? and url is ?"
+            " and fetched_at is ? and role is ?)",
+            [
+                run,
+                *(values.get(c) for c in FETCH_COLUMNS),
+                run,
+                values.get("url"),
+                values.get("fetched_at"),
+                values.get("role"),
+            ],
         )
 
 

@@ -215,6 +215,21 @@ def test_second_build_changes_nothing(built, tmp_path):
     assert table_dump(copy) == before
 
 
+def test_a_fetch_record_without_time_is_loaded_once(built, tmp_path):
+    data = copy_data(built, tmp_path)
+    with (data / "fetches" / "20240401T000000Z-0005.jsonl").open("w", encoding="utf-8") as f:
+        f.write(
+            '{"run": "20240401T000000Z-0005", "url": "http://127.0.0.1:9/x", "role": "other"}\n'
+        )
+        f.write('{"torn line\n')
+    build(data, data / "xxgk.db", progress=False)
+    stats = build(data, data / "xxgk.db", progress=False)
+    assert stats["loaded_rows"] == 0
+    assert rows(
+        data / "xxgk.db", "select count(*) from fetches where url = 'http://127.0.0.1:9/x'"
+    ) == [(1,)]
+
+
 def test_changed_summary_code_rebuilds_summaries(built, tmp_path, monkeypatch):
     import archive.views
 
