@@ -140,9 +140,20 @@ def load_fetches(db: Database, data: DataDir) -> None:
         values["not_modified"] = (
             None if rec.get("not_modified") is None else int(bool(rec["not_modified"]))
         )
+        # `is` rather than the unique index: a record without fetched_at must
+        # not be inserted again on every build
         db.execute(
-            f"insert or ignore into fetches (crawl_id, {', '.join(FETCH_COLUMNS)}) values (?, {placeholders})",
-            [run, *(values.get(c) for c in FETCH_COLUMNS)],
+            f"insert into fetches (crawl_id, {', '.join(FETCH_COLUMNS)}) select ?, {placeholders}"
+            " where not exists (select 1 from fetches where crawl_id is ? and url is ?"
+            " and fetched_at is ? and role is ?)",
+            [
+                run,
+                *(values.get(c) for c in FETCH_COLUMNS),
+                run,
+                values.get("url"),
+                values.get("fetched_at"),
+                values.get("role"),
+            ],
         )
 
 
@@ -286,6 +297,7 @@ def report_units(db: Database) -> dict[str, list[dict[str, Any]]]:
     attachment joins its parent page's unit (or forms its own when the page
     was never fetched as a report)."""
     cols = [
+        "crawl_id",
         "url",
         "sha256",
         "role",
@@ -356,9 +368,33 @@ def agency_id(db: Database, portal_id: str, name: str) -> int:
     return cur.lastrowid
 
 
+def complete_listings(db: Database) -> dict[str, list[tuple[str, str]]]:
+    """Portal → [(first listing fetch time, run)] for finished crawl runs (with
+    a summary) that read the portal's listing and were not paused there: the
+    runs whose silence about a report page means it is no longer listed."""
+    paused: set[tuple[str, str]] = set()
+    finished: set[str] = set()
+    for run, summary in db.execute("select id, summary from crawls where summary is not null"):
+        finished.add(run)
+        try:
+            portals = json.loads(summary).get("portals") or {}
+        except (ValueError, AttributeError):
+            continue
+        paused |= {(run, p) for p, v in portals.items() if isinstance(v, dict) and v.get("paused")}
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for run, portal, first in db.execute(
+        "select crawl_id, portal_id, min(fetched_at) from fetches"
+        " where role = 'listing' and status in (200, 304) group by crawl_id, portal_id"
+    ):
+        if run in finished and (run, portal) not in paused:
+            out[portal].append((first, run))
+    return out
+
+
 def place_reports(db: Database) -> None:
     """Create or refresh reports and their documents from the fetch history."""
     by_report: dict[int, list[tuple[str, list[dict[str, Any]]]]] = defaultdict(list)
+    listings = complete_listings(db)
     for key, unit in report_units(db).items():
         agency, year = identify(db, unit)
         if not agency or not year:
@@ -374,10 +410,32 @@ def place_reports(db: Database) -> None:
         ).fetchone()
         by_report[rid].append((key, unit))
     for rid, units in by_report.items():
-        _refresh_report(db, rid, units)
+        _refresh_report(db, rid, units, listings)
 
 
-def _refresh_report(db: Database, rid: int, units: list[tuple[str, list[dict[str, Any]]]]) -> None:
+def removed_at(page_fetches: list[dict[str, Any]], listings: list[tuple[str, str]]) -> str | None:
+    """When the report page was found gone: its last fetch answered 404/410,
+    or a later complete crawl of its portal read the listing and never
+    requested the page (no longer listed). None while it is still there."""
+    if not page_fetches:
+        return None
+    last = page_fetches[-1]
+    if last["status"] in GONE:
+        return last["fetched_at"]
+    seen = [f["fetched_at"] for f in page_fetches if f["sha256"]]
+    if not seen:
+        return None
+    runs_with_page = {f["crawl_id"] for f in page_fetches}
+    later = [t for t, run in listings if t > max(seen) and run not in runs_with_page]
+    return min(later) if later else None
+
+
+def _refresh_report(
+    db: Database,
+    rid: int,
+    units: list[tuple[str, list[dict[str, Any]]]],
+    listings: dict[str, list[tuple[str, str]]],
+) -> None:
     stored = [f for _, unit in units for f in unit if f["sha256"]]
     if not stored:
         return
@@ -416,8 +474,8 @@ def _refresh_report(db: Database, rid: int, units: list[tuple[str, list[dict[str
     # the report page: the unit with the latest sighting
     key, unit = max(units, key=lambda ku: max((f["fetched_at"] or "") for f in ku[1]))
     page_fetches = [f for f in unit if f["url"] == key]
-    last = page_fetches[-1] if page_fetches else None
-    removed_at = last["fetched_at"] if last and last["status"] in GONE else None
+    portal = next((f["portal_id"] for f in page_fetches if f["portal_id"]), None)
+    gone_at = removed_at(page_fetches, listings.get(portal, []))
     revised_at = None
     for url, shas in versions.items():
         if len(shas) > 1:
@@ -429,8 +487,8 @@ def _refresh_report(db: Database, rid: int, units: list[tuple[str, list[dict[str
         "first_seen_at": min(times) if times else None,
         "last_seen_at": max(times) if times else None,
         "revised_at": revised_at,
-        "removed_at": removed_at,
-        "status": "removed" if removed_at else "revised" if revised_at else "current",
+        "removed_at": gone_at,
+        "status": "removed" if gone_at else "revised" if revised_at else "current",
     }
     old = db.execute(
         "select url, first_seen_at, last_seen_at, revised_at, removed_at, status from reports where id = ?",

@@ -9,7 +9,9 @@ crawl runs of a portal would have left behind:
   ``<script>`` whose table sits in an attachment (the 工信局 seed) — twins of
   one report; an unreadable binary "report".
 * run 2 (June 2023): 北仑区经济和信息化局 2022 re-fetched with changed bytes
-  (a revision); 北仑区统计局 2023 answers 404 (a removal); the rest unchanged.
+  (a revision); 北仑区统计局 2023 answers 404 (a removal); the 工信局 page is
+  no longer listed, so this complete run never requests it (a removal too);
+  the rest unchanged.
 
 Used by the tests; the expected figures are computed by the tests from
 ``extract.extract`` on the same bytes, not written here.
@@ -101,15 +103,18 @@ def write_scenario(root: Path | str) -> dict[str, Any]:
             **extra,
         )
 
-    first = ["beilun_econ", "haishu_2022", "haishu_2021", "fazhan_2020", "tongji_2023", "garbage"]
-    with data.fetches.open(RUN1) as log:
+    def listing(log: Any, when: str) -> None:
         log.write(
             portal=PORTAL["id"],
             url=PORTAL["listing_urls"][0],
             status=200,
             role="listing",
-            fetched_at="2023-01-15T00:00:00Z",
+            fetched_at=when,
         )
+
+    first = ["beilun_econ", "haishu_2022", "haishu_2021", "fazhan_2020", "tongji_2023", "garbage"]
+    with data.fetches.open(RUN1) as log:
+        listing(log, "2023-01-15T00:00:00Z")
         for i, name in enumerate(first):
             fetch(log, name, f"2023-01-15T00:0{i + 1}:00Z")
         fetch(
@@ -126,6 +131,7 @@ def write_scenario(root: Path | str) -> dict[str, Any]:
             parent_url=urls["gongxin_page"],
         )
     with data.fetches.open(RUN2) as log:
+        listing(log, "2023-06-15T00:00:00Z")
         for i, name in enumerate(["haishu_2022", "haishu_2021", "fazhan_2020"]):
             fetch(log, name, f"2023-06-15T00:0{i + 1}:00Z")
         fetch(log, "beilun_econ_v2", "2023-06-15T00:05:00Z")

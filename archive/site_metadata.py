@@ -626,6 +626,9 @@ def metadata() -> dict[str, Any]:
     )
     tables["district_year_metrics"]["facets"] = ["district", "year"]
     tables["cells"]["facets"] = ["table", "kind"]
+    tables["coverage"]["facets"] = ["district", "year", "status"]
+    tables["coverage_matrix"]["facets"] = ["district"]
+    tables["crosswalk"]["facets"] = ["format", "metric_id"]
     tables["sections"].update({"fts_table": "sections_fts", "fts_pk": "id", "searchmode": "raw"})
     tables["sections"]["facets"] = ["section"]
     tables["fetches"]["facets"] = ["role", "status", "portal_id"]

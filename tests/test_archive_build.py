@@ -102,6 +102,13 @@ def test_revision_and_removal_are_observed_not_overwritten(built):
     assert status[f"{recs['beilun_econ']['agency']} {recs['beilun_econ']['year']}"] == "revised"
     assert status[f"{recs['tongji_2023']['agency']} {recs['tongji_2023']['year']}"] == "removed"
     assert sorted(set(status.values())) == ["current", "removed", "revised"]
+    # no longer listed: the complete run of 2023-06-15 read the listing and never asked for it
+    gongxin = recs["gongxin_attachment"]
+    assert status[f"{gongxin['agency']} {gongxin['year']}"] == "removed"
+    assert rows(
+        db_path, "select removed_at from report_metrics where agency = ?", [gongxin["agency"]]
+    ) == [("2023-06-15T00:00:00Z",)]
+    assert list(status.values()).count("current") == 3
     versions = rows(
         db_path,
         "select sha256, version from report_documents where url = ? order by version",
@@ -206,6 +213,21 @@ def test_second_build_changes_nothing(built, tmp_path):
         stats["placement_changes"],
     ) == (0, 0, 0, 0)
     assert table_dump(copy) == before
+
+
+def test_a_fetch_record_without_time_is_loaded_once(built, tmp_path):
+    data = copy_data(built, tmp_path)
+    with (data / "fetches" / "20240401T000000Z-0005.jsonl").open("w", encoding="utf-8") as f:
+        f.write(
+            '{"run": "20240401T000000Z-0005", "url": "http://127.0.0.1:9/x", "role": "other"}\n'
+        )
+        f.write('{"torn line\n')
+    build(data, data / "xxgk.db", progress=False)
+    stats = build(data, data / "xxgk.db", progress=False)
+    assert stats["loaded_rows"] == 0
+    assert rows(
+        data / "xxgk.db", "select count(*) from fetches where url = 'http://127.0.0.1:9/x'"
+    ) == [(1,)]
 
 
 def test_changed_summary_code_rebuilds_summaries(built, tmp_path, monkeypatch):

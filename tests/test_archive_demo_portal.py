@@ -6,6 +6,7 @@ which lands on its own branch; until it is merged this module is skipped."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -63,3 +64,30 @@ def test_extracted_cells_equal_the_portal_truth(demo):
         got = list(conn.execute('select agency, year, "table", row, col, value from current_cells'))
     wrong = [(k, v) for *k, v in got if tuple(k) in truth and truth[tuple(k)] != v]
     assert wrong == []
+
+
+def test_a_later_season_shows_revisions_and_removals(tmp_path):
+    from datetime import date
+
+    from crawler.run import crawl
+
+    from archive.build import build
+
+    with LocalPortal() as lp:
+        portals = lp.portals()
+        (tmp_path / "portals.json").write_text(json.dumps(portals, default=str), encoding="utf-8")
+        crawl(portals, tmp_path, polite=False)
+        build(tmp_path, tmp_path / "xxgk.db", progress=False)
+        before = {(e["agency"], e["year"]) for e in lp.expected()}
+        lp.set_day(date(2026, 8, 1))
+        crawl(portals, tmp_path, polite=False)
+        after = {(e["agency"], e["year"]) for e in lp.expected()}
+    build(tmp_path, tmp_path / "xxgk.db", progress=False)
+    with sqlite3.connect(tmp_path / "xxgk.db") as conn:
+        status = dict(
+            ((a, y), s)
+            for a, y, s in conn.execute("select agency, year, status from report_metrics")
+        )
+    assert {k for k, s in status.items() if s == "removed"} == before - after
+    assert before - after
+    assert sum(s == "revised" for s in status.values()) >= 1
