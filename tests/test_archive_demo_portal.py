@@ -14,9 +14,8 @@ import pytest
 pytest.importorskip("crawler.localportal", reason="the crawler branch is not merged yet")
 pytest.importorskip("crawler.run", reason="the crawler branch is not merged yet")
 
-from crawler.localportal import LocalPortal
-
 from archive.demo import run_demo
+from crawler.localportal import LocalPortal
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +68,8 @@ def test_extracted_cells_equal_the_portal_truth(demo):
 def test_a_later_season_shows_revisions_and_removals(tmp_path):
     from datetime import date
 
-    from crawler.run import crawl
-
     from archive.build import build
+    from crawler.run import crawl
 
     with LocalPortal() as lp:
         portals = lp.portals()
