@@ -145,6 +145,9 @@ def test_hostile_spans_are_clamped():
     huge_span = '<table><tr><td colspan="999999999" rowspan="99999999">x</td></tr></table>'
     layout = read_html(huge_span.encode())
     assert layout.rows()[0].cells[0].span <= 100
+    many = "<table>" + '<tr><td colspan="100" rowspan="100">x</td></tr>' * 100 + "</table>"
+    with pytest.raises(UnreadableDocument, match="grid cells"):
+        read_html(many.encode())
 
 
 CORPUS = SHARED / "corpus"
