@@ -9,6 +9,7 @@ the same grid are kept, the rest are left out, and a warning says so.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,7 +81,9 @@ def match_row(text: str, table: Table) -> Row | None:
         if c in _label_forms(row):
             return row
     if any(c == core(g) for g in table.groups):
-        return None
+        # "行政诉讼（未经复议直接起诉）": the group, then the row in brackets
+        inner = _BRACKETED.search(norm(text))
+        return match_row(inner.group(1), table) if inner else None
     best: list[tuple[int, Row]] = []
     for row in table.rows:
         if row.exact:
@@ -96,6 +99,9 @@ def match_row(text: str, table: Table) -> Row | None:
     if len({r.key for r in top}) > 1:
         return None
     return top[0]
+
+
+_BRACKETED = re.compile(r"\(([^()]+)\)$")
 
 
 def match_col(text: str, cols: tuple[Col, ...]) -> Col | None:

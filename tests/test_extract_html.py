@@ -271,3 +271,16 @@ def test_stale_gbk_declaration_on_utf8_bytes_that_gb18030_would_accept():
     data.decode("gb18030")  # valid as GB18030 too, as mojibake (鏀垮簻…)
     text, encoding = decode_html(data)
     assert encoding == "utf-8" and "政府信息公开工作年度报告" in text
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）"),
+        ("行政复议", "行政诉讼-未经复议直接起诉", "行政诉讼-复议后起诉"),
+    ],
+)
+def test_t4_as_three_labelled_rows(labels):
+    values = make_values(22)
+    record = extract(to_html(values, t4_labels=labels).encode(), name="r.html")
+    assert_report(record, values)
