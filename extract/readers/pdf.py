@@ -76,7 +76,8 @@ def _is_bad(ch: str) -> bool:
 
 def page_chars(textpage: Any) -> tuple[list[Char], bool]:
     """Printable characters of a page with their boxes, and whether the text
-    layer looks garbled (empty, or many replacement/private-use glyphs)."""
+    layer looks garbled (empty, many replacement/private-use glyphs, or
+    Latin-1 mojibake without a single hanzi)."""
     n = textpage.count_chars()
     text = textpage.get_text_range() if n else ""
     if len(text) != n:  # surrogate pairs: fall back to one call per char
@@ -94,6 +95,13 @@ def page_chars(textpage: Any) -> tuple[list[Char], bool]:
             continue
         chars.append(Char(ch, left, bottom, right, top))
     garbled = not chars or "(cid:" in text or bad > max(3, 0.05 * (len(chars) + bad))
+    if not garbled and len(chars) >= 20:
+        # Fonts without a usable ToUnicode map come out as Latin-1 mojibake
+        # ("ÿÿÿ", "Ã¦Â"): a page of a Chinese report with no hanzi at all and
+        # mostly such characters has no usable text layer.
+        hanzi = sum(1 for c in chars if "\u3400" <= c.text <= "\u9fff")
+        odd = sum(1 for c in chars if "\u0080" <= c.text <= "\u02ff")
+        garbled = hanzi == 0 and odd > 0.3 * len(chars)
     return chars, garbled
 
 
