@@ -145,6 +145,9 @@ def test_hostile_spans_are_clamped():
     huge_span = '<table><tr><td colspan="999999999" rowspan="99999999">x</td></tr></table>'
     layout = read_html(huge_span.encode())
     assert layout.rows()[0].cells[0].span <= 100
+    many = "<table>" + '<tr><td colspan="100" rowspan="100">x</td></tr>' * 100 + "</table>"
+    with pytest.raises(UnreadableDocument, match="grid cells"):
+        read_html(many.encode())
 
 
 CORPUS = SHARED / "corpus"
@@ -260,3 +263,11 @@ def test_title_that_names_the_report_wins_over_the_site_name():
     layout = read_html(page.encode())
     assert layout.title == TITLE  # from the <h1>, not the portal's <title>
     assert_report(extract(page.encode(), name="r.html"), values)
+
+
+def test_stale_gbk_declaration_on_utf8_bytes_that_gb18030_would_accept():
+    page = '<html><head><meta charset="gb2312"></head><body><p>政府信息公开工作年度报告</p></body></html>'
+    data = page.encode("utf-8")
+    data.decode("gb18030")  # valid as GB18030 too, as mojibake (鏀垮簻…)
+    text, encoding = decode_html(data)
+    assert encoding == "utf-8" and "政府信息公开工作年度报告" in text

@@ -106,10 +106,15 @@ def test_doc_text_fallback_antiword():
     assert "测试市测试区人民政府办公室2022年政府信息公开工作年度报告" in text
 
 
+def hide_tools(monkeypatch, *tools):
+    """Make the converters named look uninstalled (shutil.which finds nothing)."""
+    real_which = shutil.which
+    monkeypatch.setattr(word.shutil, "which", lambda t: None if t in tools else real_which(t))
+
+
 @pytest.mark.skipif(not have("catdoc"), reason="catdoc not installed")
 def test_doc_text_fallback_catdoc(monkeypatch):
-    real_which = shutil.which
-    monkeypatch.setattr(word.shutil, "which", lambda t: None if t == "antiword" else real_which(t))
+    hide_tools(monkeypatch, "antiword")
     text, tool = word._text_converter((DOCS / "report_2021.doc").read_bytes())
     assert tool == "catdoc"
     assert "统计期限" in text
@@ -117,10 +122,7 @@ def test_doc_text_fallback_catdoc(monkeypatch):
 
 @pytest.mark.skipif(not have("antiword"), reason="antiword not installed")
 def test_without_libreoffice_doc_is_read_as_low_confidence_text(monkeypatch):
-    real_which = shutil.which
-    monkeypatch.setattr(
-        word.shutil, "which", lambda t: None if t in ("soffice", "libreoffice") else real_which(t)
-    )
+    hide_tools(monkeypatch, "soffice", "libreoffice")
     record = extract((DOCS / "report_2021.doc").read_bytes(), name="report_2021.doc")
     assert record["reader"] == "doc:antiword"
     assert any(w["code"] == "text_only_converter" for w in record["warnings"])
@@ -128,7 +130,7 @@ def test_without_libreoffice_doc_is_read_as_low_confidence_text(monkeypatch):
 
 
 def test_missing_converters_name_the_debian_package(monkeypatch):
-    monkeypatch.setattr(word.shutil, "which", lambda t: None)
+    hide_tools(monkeypatch, "soffice", "libreoffice", "antiword", "catdoc")
     with pytest.raises(UnreadableDocument) as e:
         extract((DOCS / "report_2021.doc").read_bytes(), name="report_2021.doc")
     assert "apt-get install libreoffice-writer-nogui" in str(e.value)

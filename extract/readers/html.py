@@ -1,7 +1,7 @@
 """Portal HTML pages and Word-exported HTML.
 
-The page is decoded from its bytes (BOM, then a declared charset that really
-decodes, then UTF-8, then GB18030), the report body is found among the page
+The page is decoded from its bytes (BOM, valid UTF-8, a declared charset that
+really decodes, then GB18030), the report body is found among the page
 chrome (TRS_Editor, #zoom, UCAP-CONTENT, article …, or the smallest container
 holding the report's tables), and the body is read in order into paragraphs
 and table rows.
@@ -89,17 +89,25 @@ _REPORT_WORDS = (
     "本年新收", "自然人", "行政复议", "主动公开", "本年制发", "本年新制作", "规章",
     "信息内容", "处理决定", "总计",
 )  # fmt: skip
-MAX_SPAN = 100  # a hostile colspan/rowspan cannot blow up the grid
+MAX_SPAN = 100  # a hostile colspan/rowspan cannot blow up the grid …
+MAX_GRID = 200_000  # … nor can many of them (a report table has a few hundred)
 # libxml2 silently drops content nested deeper than 255 elements: a page that
 # deep is refused rather than read with holes.
 MAX_DEPTH = 250
 
 
 def decode_html(data: bytes) -> tuple[str, str]:
-    """Text and encoding of an HTML page: BOM, then the declared charset when
-    the bytes really decode with it, then UTF-8, then GB18030 (deps G9)."""
+    """Text and encoding of an HTML page: BOM; then UTF-8 when the bytes are
+    valid UTF-8 (GBK text practically never is, while UTF-8 bytes may decode
+    as GB18030 without error, so a stale "gb2312" declaration must not win);
+    then the declared charset when the bytes decode with it; then GB18030 or
+    a detector (deps G9)."""
     if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return decode_text(data)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
     m = _META_CHARSET.search(data[:8192])
     if m:
         declared = m.group(1).decode("ascii", "ignore").lower()
@@ -165,6 +173,10 @@ def read_table(table: etree._Element, index: int) -> list[SourceRow]:
             while (r, col) in occupied:
                 col += 1
             rs, cs = _span(td, "rowspan"), _span(td, "colspan")
+            if len(occupied) + rs * cs > MAX_GRID:
+                raise UnreadableDocument(
+                    f"HTML table {index} spans more than {MAX_GRID} grid cells: not a report table"
+                )
             for dr in range(rs):
                 for dc in range(cs):
                     occupied.add((r + dr, col + dc))
@@ -305,7 +317,7 @@ def _drop_hidden(root: etree._Element) -> None:
     which would corrupt numbers ("1<span style=display:none>7</span>2").
     A hidden container with a table or much text is kept: pages that reveal
     the report body by script hide it in the markup."""
-    for el in root.iter():
+    for el in list(root.iter()):  # collected first: the loop removes elements
         style = el.get("style") if isinstance(el.tag, str) else None
         if not style or not _HIDDEN.search(style):
             continue

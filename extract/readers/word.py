@@ -165,11 +165,20 @@ def read_via_libreoffice(data: bytes, suffix: str) -> Layout:
 def read_doc(data: bytes) -> Layout:
     """An OLE office file (.doc, .wps; .xls/.et are not reports): LibreOffice,
     else antiword/catdoc as text."""
+    first: UnreadableDocument | None = None
     if _soffice() is not None:
-        return read_via_libreoffice(data, ".doc")
+        try:
+            return read_via_libreoffice(data, ".doc")
+        except UnreadableDocument as e:
+            first = e  # antiword/catdoc may still get the text out
     from extract.readers.text import read_lines
 
-    text, tool = _text_converter(data)
+    try:
+        text, tool = _text_converter(data)
+    except UnreadableDocument:
+        if first is not None:
+            raise first from None
+        raise
     layout = read_lines(text.splitlines(), encoding="utf-8")
     layout.reader = f"doc:{tool}"
     layout.confidence = 0.5
