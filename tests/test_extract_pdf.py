@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-from test_extract_batch_hostile import encrypted_pdf  # the hostile-input PDF builder
 
 from extract import UnreadableDocument, extract
 from extract.layout import Paragraph, SourceRow
@@ -93,9 +92,36 @@ def test_truncated_corpus_pdf_is_refused_or_read_partially():
         assert isinstance(record["cells"], list)
 
 
+def _encrypted_pdf() -> bytes:
+    """A minimal PDF under the standard security handler whose user
+    password is not empty (its /U entry matches no empty password)."""
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        b"<< /Filter /Standard /V 1 /R 2 /O <"
+        + b"11" * 32
+        + b"> /U <"
+        + b"22" * 32
+        + b"> /P -44 >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<" % (len(objs) + 1)
+    out += b"33" * 16 + b"> <" + b"33" * 16 + b">] >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
 def test_encrypted_pdf_is_a_one_line_error():
     with pytest.raises(UnreadableDocument) as err:
-        extract(encrypted_pdf(), name="locked.pdf")
+        extract(_encrypted_pdf(), name="locked.pdf")
     assert str(err.value) == "encrypted PDF (password required)"
 
 

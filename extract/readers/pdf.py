@@ -32,9 +32,8 @@ from typing import Any
 from extract.layout import Layout, Paragraph, SourceCell, SourceRow
 from extract.sniff import UnreadableDocument
 
-_FOOTER = re.compile(
-    r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+)$"
-)
+_FOOTER = re.compile(r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?)$")
+_BARE_PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _NUMBER = re.compile(r"^[-+]?\d[\d,，.]*%?$")
 _RULE_THICKNESS = 3.5  # points: thinner than this is a line, not a box
 _TOL = 1.5  # points: rules closer than this are the same rule
@@ -388,7 +387,9 @@ def _free_items(chars: list[Char], page_no: int) -> list[tuple[float, Paragraph 
 
     for n, line in enumerate(lines, start=1):
         text = "".join(c.text for c in line)
-        if _FOOTER.match(text):
+        # "-3-", "第 3 页" anywhere; a bare "3" only as the page's first or
+        # last line (a row of values "0000000" is not a page number).
+        if _FOOTER.match(text) or (_BARE_PAGE_NUMBER.match(text) and n in (1, len(lines))):
             continue
         top = max(c.top for c in line)
         segs = _segments(line)
