@@ -32,9 +32,8 @@ from typing import Any
 from extract.layout import Layout, Paragraph, SourceCell, SourceRow
 from extract.sniff import UnreadableDocument
 
-_FOOTER = re.compile(
-    r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+)$"
-)
+_FOOTER = re.compile(r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?)$")
+_BARE_PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _NUMBER = re.compile(r"^[-+]?\d[\d,，.]*%?$")
 _RULE_THICKNESS = 3.5  # points: thinner than this is a line, not a box
 _TOL = 1.5  # points: rules closer than this are the same rule
@@ -76,7 +75,8 @@ def _is_bad(ch: str) -> bool:
 
 def page_chars(textpage: Any) -> tuple[list[Char], bool]:
     """Printable characters of a page with their boxes, and whether the text
-    layer looks garbled (empty, or many replacement/private-use glyphs)."""
+    layer looks garbled (empty, many replacement/private-use glyphs, or
+    Latin-1 mojibake without a single hanzi)."""
     n = textpage.count_chars()
     text = textpage.get_text_range() if n else ""
     if len(text) != n:  # surrogate pairs: fall back to one call per char
@@ -94,12 +94,20 @@ def page_chars(textpage: Any) -> tuple[list[Char], bool]:
             continue
         chars.append(Char(ch, left, bottom, right, top))
     garbled = not chars or "(cid:" in text or bad > max(3, 0.05 * (len(chars) + bad))
+    if not garbled and len(chars) >= 20:
+        # Fonts without a usable ToUnicode map come out as Latin-1 mojibake
+        # ("ÿÿÿ", "Ã¦Â"): a page of a Chinese report with no hanzi at all and
+        # mostly such characters has no usable text layer.
+        hanzi = sum(1 for c in chars if "\u3400" <= c.text <= "\u9fff")
+        odd = sum(1 for c in chars if "\u0080" <= c.text <= "\u02ff")
+        garbled = hanzi == 0 and odd > 0.3 * len(chars)
     return chars, garbled
 
 
 def page_rules(page: Any) -> tuple[list[Rule], list[Rule]]:
     """Horizontal and vertical ruling lines of a page (thin path objects and
-    the edges of thin filled rectangles)."""
+    thin filled rectangles), as drawn: segments are joined later, after
+    underlines are told apart (:func:`items_from_chars`)."""
     import pypdfium2.raw as pdfium_c
 
     horizontal: list[Rule] = []
@@ -111,7 +119,7 @@ def page_rules(page: Any) -> tuple[list[Rule], list[Rule]]:
             horizontal.append(Rule((top + bottom) / 2, left, right))
         elif w < _RULE_THICKNESS and h > max(3.0, 2 * w):
             vertical.append(Rule((left + right) / 2, bottom, top))
-    return _merge(horizontal), _merge(vertical)
+    return horizontal, vertical
 
 
 def _merge(rules: list[Rule], tolerance: float = _TOL) -> list[Rule]:
@@ -160,11 +168,17 @@ def _lines(chars: list[Char]) -> list[list[Char]]:
 
 def _segments(line: list[Char]) -> list[list[Char]]:
     """A line split where the gap between characters is wider than two
-    character widths (a column gap, not justified spacing)."""
+    character heights (a column gap, not justified spacing); between a label
+    and a number 1.2, and between two digits 0.8 (two numbers in narrow
+    columns; the digits of one number touch)."""
     h = statistics.median(c.height for c in line) or 10.0
     segs = [[line[0]]]
     for prev, c in itertools.pairwise(line):
-        if c.left - prev.right > 2.0 * h:
+        gap = c.left - prev.right
+        # digits of one number touch; two numbers in narrow columns do not
+        digits = prev.text[-1:].isdigit() + c.text[:1].isdigit()
+        limit = (2.0, 1.2, 0.8)[digits]
+        if gap > limit * h:
             segs.append([c])
         else:
             segs[-1].append(c)
@@ -255,10 +269,12 @@ def _grids(horizontal: list[Rule], vertical: list[Rule], tol: float = 2.0) -> li
 
 
 def _crossed(grid: _Grid, y: float, x0: float, x1: float, tol: float) -> bool:
-    """Whether a horizontal rule at height y runs under the span x0..x1."""
-    mid = (x0 + x1) / 2
+    """Whether a horizontal rule at height y runs the whole span x0..x1 (a
+    cell border; an underline under text stops where the text stops)."""
+    edge = max(tol, 3.0)
     return any(
-        abs(r.pos - y) <= tol and r.start - tol <= mid <= r.end + tol for r in grid.horizontal
+        abs(r.pos - y) <= tol and r.start <= x0 + edge and r.end >= x1 - edge
+        for r in grid.horizontal
     )
 
 
@@ -266,10 +282,10 @@ def _grid_rows(
     grid: _Grid, chars: list[Char], page_no: int, table: int, tol: float = _TOL
 ) -> list[SourceRow]:
     """The rows of one ruled table: one per band between horizontal rules
-    that holds text, cells split at the vertical rules crossing the band. A
-    band holding only text whose cells no rule separates from the band above
-    continues those cells (a label wrapped in a row whose value columns are
-    ruled differently: "8.属于行政查" / "询事项")."""
+    that holds text, cells split at the vertical rules crossing the band.
+    Bands that no rule separates under any of their filled columns are one
+    row (a label wrapped over lines that rules elsewhere in the table cut
+    apart: "1.属于国家秘" / "密  0  0 …")."""
     ys = sorted({round(r.pos, 1) for r in grid.horizontal}, reverse=True)
     bands: dict[int, list[Char]] = {}
     for c in chars:
@@ -290,7 +306,9 @@ def _grid_rows(
                 if xs[j] <= c.cx <= xs[j + 1]:
                     cells[j].append(c)
                     break
-        if built and built[-1][0] == i - 1 and _continues(grid, ys[i], xs, cells, built[-1], tol):
+        if built and built[-1][0] == i - 1 and _one_row(grid, ys[i], xs, cells, built[-1], tol):
+            for mine, theirs in zip(cells, built[-1][2], strict=True):
+                theirs.extend(mine)
             continue
         built.append((i, xs, cells))
     rows = []
@@ -316,7 +334,7 @@ def _grid_rows(
     return rows
 
 
-def _continues(
+def _one_row(
     grid: _Grid,
     y: float,
     xs: list[float],
@@ -324,32 +342,25 @@ def _continues(
     prev: tuple[int, list[float], list[list[Char]]],
     tol: float,
 ) -> bool:
-    """Append a text-only band to the band above when no rule separates any
-    of its cells from a cell of the same span above; True when merged."""
-    filled = [j for j, cell in enumerate(cells) if cell]
-    if not filled:
-        return True
-    if any(_NUMBER.match("".join(c.text for c in cells[j])) for j in filled):
-        return False
+    """Whether a band is the same table row as the band above: the same
+    column spans, no rule at the boundary under any column holding text in
+    either band, and no column with a number in both (two numbers stacked
+    without a rule are two rows of a table drawn without inner rules)."""
     _, pxs, pcells = prev
-    targets = []
-    for j in filled:
-        x0, x1 = xs[j], xs[j + 1]
-        if _crossed(grid, y, x0, x1, tol):
+    if len(pxs) != len(xs) or any(abs(a - b) > tol for a, b in zip(pxs, xs, strict=True)):
+        return False
+    for j, (mine, theirs) in enumerate(zip(cells, pcells, strict=True)):
+        if not mine and not theirs:
+            continue
+        if _crossed(grid, y, xs[j], xs[j + 1], tol):
             return False
-        k = next(
-            (
-                k
-                for k in range(len(pxs) - 1)
-                if abs(pxs[k] - x0) <= tol and abs(pxs[k + 1] - x1) <= tol and pcells[k]
-            ),
-            None,
-        )
-        if k is None:
+        if (
+            mine
+            and theirs
+            and _NUMBER.match("".join(c.text for c in mine))
+            and _NUMBER.match("".join(c.text for c in theirs))
+        ):
             return False
-        targets.append((j, k))
-    for j, k in targets:
-        pcells[k].extend(cells[j])
     return True
 
 
@@ -376,7 +387,9 @@ def _free_items(chars: list[Char], page_no: int) -> list[tuple[float, Paragraph 
 
     for n, line in enumerate(lines, start=1):
         text = "".join(c.text for c in line)
-        if _FOOTER.match(text):
+        # "-3-", "第 3 页" anywhere; a bare "3" only as the page's first or
+        # last line (a row of values "0000000" is not a page number).
+        if _FOOTER.match(text) or (_BARE_PAGE_NUMBER.match(text) and n in (1, len(lines))):
             continue
         top = max(c.top for c in line)
         segs = _segments(line)
@@ -403,6 +416,31 @@ def _free_items(chars: list[Char], page_no: int) -> list[tuple[float, Paragraph 
     return out
 
 
+def _drop_underlines(horizontal: list[Rule], chars: list[Char], tol: float) -> list[Rule]:
+    """Horizontal rules that are text decoration: a rule just under a run of
+    characters that starts and ends where the run does (LibreOffice prints
+    underlined and linked text so)."""
+    if not horizontal or not chars:
+        return horizontal
+    edge = max(tol, 3.0)
+    keep = []
+    for r in horizontal:
+        above = [
+            c
+            for c in chars
+            if -0.5 <= c.bottom - r.pos <= 0.5 * c.height + 1
+            and c.right > r.start - edge
+            and c.left < r.end + edge
+        ]
+        if above and (
+            abs(min(c.left for c in above) - r.start) <= edge
+            and abs(max(c.right for c in above) - r.end) <= edge
+        ):
+            continue
+        keep.append(r)
+    return keep
+
+
 def items_from_chars(
     chars: list[Char],
     horizontal: list[Rule],
@@ -414,6 +452,8 @@ def items_from_chars(
     """A page's characters and ruling lines as items in reading order (ruled
     tables as rows, the rest as text lines), and the number of tables. Used
     for text-layer pages and, with OCR boxes as characters, for images."""
+    horizontal = _merge(_drop_underlines(horizontal, chars, tol), tol)
+    vertical = _merge(vertical, tol)
     grids = _grids(horizontal, vertical, tol=max(tol, 2.0))
     placed: list[tuple[float, Paragraph | SourceRow]] = []
     free = []
