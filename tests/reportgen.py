@@ -296,12 +296,14 @@ def to_html(
     return "".join(parts)
 
 
-def to_docx(v: dict[tuple[str, str, str], str]) -> bytes:
+def to_docx(v: dict[tuple[str, str, str], str], *, framed: bool = False) -> bytes:
     """The same report as a Word document, merged cells merged (python-docx
-    then repeats their text in every grid cell they cover)."""
+    then repeats their text in every grid cell they cover). ``framed`` puts
+    the whole report inside a one-cell layout table, as some WPS documents do."""
     from docx import Document
 
-    doc = Document()
+    document = Document()
+    doc = document.add_table(rows=1, cols=1).cell(0, 0) if framed else document
     doc.add_paragraph(TITLE)
     doc.add_paragraph(INTRO)
     tabs = tables(v)
@@ -326,7 +328,7 @@ def to_docx(v: dict[tuple[str, str, str], str]) -> bytes:
                 placed.append((r, c, cell))
                 c += cs
                 width = max(width, c)
-        grid = doc.add_table(rows=len(table), cols=width)
+        grid = doc.add_table(len(table), width)
         for r, c, (text_, rs, cs) in placed:
             target = grid.cell(r, c)
             if rs > 1 or cs > 1:
@@ -335,7 +337,7 @@ def to_docx(v: dict[tuple[str, str, str], str]) -> bytes:
     doc.add_paragraph(AGENCY)
     doc.add_paragraph("2023年1月20日")
     buf = io.BytesIO()
-    doc.save(buf)
+    document.save(buf)
     return buf.getvalue()
 
 
