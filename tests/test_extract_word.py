@@ -55,6 +55,7 @@ def test_docx_merged_cells_appear_once():
     assert texts.count("申请人情况") == 1
     granted = t3[5]
     assert [(c.pos, c.span) for c in granted.cells[:3]] == [(0, 1), (1, 2), (3, 1)]
+    assert granted.cells[0].where["rowspan"] == 22  # 三、本年度办理结果 over the result rows
 
 
 def test_blank_template_gives_nulls_not_zeros():

@@ -78,21 +78,31 @@ def _int_attr(el, path: str, default: int) -> int:
 
 
 def read_table(tbl, index: int) -> list[SourceRow]:
-    """A ``<w:tbl>`` as grid rows: each source cell once, with pos and span."""
+    """A ``<w:tbl>`` as grid rows: each source cell once, with pos and span;
+    a vertical merge's rowspan counted from its continuation cells."""
     rows: list[list[SourceCell]] = []
     width = 0
+    continued_at: set[tuple[int, int]] = set()  # (row, grid column) of vMerge continuations
     for r, tr in enumerate(tbl.iterchildren(f"{W}tr")):
         col = _int_attr(tr, f"{W}trPr/{W}gridBefore", 0)
         cells: list[SourceCell] = []
         for tc in tr.iterchildren(f"{W}tc"):
             span = max(1, _int_attr(tc, f"{W}tcPr/{W}gridSpan", 1))
             vmerge = tc.find(f"{W}tcPr/{W}vMerge")
-            continued = vmerge is not None and vmerge.get(f"{W}val", "continue") != "restart"
-            if not continued:
+            if vmerge is not None and vmerge.get(f"{W}val", "continue") != "restart":
+                continued_at.add((r, col))
+            else:
                 cells.append(grid_cell(_text(tc), index, r, col, 1, span))
             col += span
         width = max(width, col)
         rows.append(cells)
+    for r, cells in enumerate(rows):
+        for cell in cells:
+            below = r + 1
+            while (below, cell.pos) in continued_at:
+                below += 1
+            if below > r + 1:
+                cell.where["rowspan"] = below - r
     return grid_rows(rows, index, width)
 
 
