@@ -241,41 +241,52 @@ def run_batch(
     return counts
 
 
+_BATCH_HELP = """PATH a directory: every document under it, in parallel, one JSON line
+each (record or failure); a summary on stderr."""
+
+
 def _extract_command() -> Any:
+    """The built-in one-document ``extract`` verb, extended to directories.
+
+    Its parameters are the built-in verb's own plus the batch options, so an
+    option the archive adds to ``extract`` keeps working; a file (or ``-``)
+    is handed to the built-in verb unchanged."""
+    import inspect
+
     import click
 
     from archive import cli as archive_cli
 
-    single = archive_cli.extract  # the one-document verb this one extends
+    single = archive_cli.extract
+    own = {p.name for p in single.params}
+    batch_options = [
+        click.Option(["--jobs", "-j"], type=click.IntRange(1, 64), default=2, show_default=True,
+                     help="Worker processes, when PATH is a directory."),
+        click.Option(["--timeout"], type=click.FloatRange(1), default=120, show_default=True,
+                     help="Seconds per document before it is recorded as a failure."),
+        click.Option(["--memory", "memory_mb"], type=click.IntRange(64), default=2048,
+                     show_default=True, help="Address-space limit per worker, in MB."),
+        click.Option(["--max-size", "max_mb"], type=click.FloatRange(0.001), default=100,
+                     show_default=True, help="Refuse files larger than this many MB unread."),
+    ]  # fmt: skip
 
-    @click.command("extract", help=single.help)
-    @click.argument("path")
-    @click.option("--json", "as_json", is_flag=True, help="Print the record as JSON (the default).")
-    @click.option(
-        "--pretty", is_flag=True, help="Print the tables, checks and warnings for people."
-    )
-    @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=2, show_default=True,
-                  help="Worker processes, when PATH is a directory.")  # fmt: skip
-    @click.option("--timeout", type=click.FloatRange(1), default=120, show_default=True,
-                  help="Seconds per document before it is recorded as a failure.")  # fmt: skip
-    @click.option("--memory", "memory_mb", type=click.IntRange(64), default=2048,
-                  show_default=True, help="Address-space limit per worker, in MB.")  # fmt: skip
-    @click.option("--max-size", "max_mb", type=click.FloatRange(0.001), default=100,
-                  show_default=True, help="Refuse files larger than this many MB unread.")  # fmt: skip
     @click.pass_context
-    def command(ctx, path, as_json, pretty, jobs, timeout, memory_mb, max_mb) -> None:
-        """PATH a directory: every document under it, in parallel, one JSON
-        line each (record or failure); a summary on stderr."""
+    def callback(ctx: click.Context, **kwargs: Any) -> None:
         import sys
 
-        root = Path(path)
-        if path == "-" or not root.is_dir():
-            ctx.invoke(single, path=path, as_json=as_json, pretty=pretty)
+        path = kwargs.get("path")
+        if path is None or path == "-" or not Path(path).is_dir():
+            ctx.invoke(single, **{k: v for k, v in kwargs.items() if k in own})
             return
-        if pretty:
+        if kwargs.get("pretty"):
             archive_cli.fail("--pretty prints one document; give a file, not a directory", 2)
         counts = run_batch(
-            root, jobs=jobs, timeout=timeout, memory_mb=memory_mb, max_mb=max_mb, out=sys.stdout
+            Path(path),
+            jobs=kwargs["jobs"],
+            timeout=kwargs["timeout"],
+            memory_mb=kwargs["memory_mb"],
+            max_mb=kwargs["max_mb"],
+            out=sys.stdout,
         )
         failed = {k: v for k, v in counts.items() if k not in ("documents", "read")}
         detail = ", ".join(f"{v} {k}" for k, v in sorted(failed.items()))
@@ -285,14 +296,13 @@ def _extract_command() -> Any:
             err=True,
         )
 
-    import inspect
-
-    command.help = (
-        inspect.cleandoc(single.help or "")
-        + "\n\n"
-        + inspect.cleandoc(command.callback.__doc__ or "")
+    return click.Command(
+        "extract",
+        params=[*single.params, *(o for o in batch_options if o.name not in own)],
+        callback=callback,
+        help=inspect.cleandoc(single.help or "") + "\n\n" + _BATCH_HELP,
+        context_settings=single.context_settings,
     )
-    return command
 
 
 def __getattr__(name: str) -> Any:

@@ -50,8 +50,15 @@ INDICATORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("replies_partial", ("同意部分公开答复数",)),
     ("replies_refused", ("否决公开答复数", "不予公开答复数", "不同意公开答复数")),
     ("replies_other", ("其他类型答复数",)),
+    ("replies_already_public", ("属于已主动公开范围数",)),
     ("replies_not_exist", ("申请信息不存在数",)),
+    ("replies_amend", ("告知作出更改补充数",)),
+    ("replies_redirect", ("告知通过其他途径办理数",)),
+    ("requests_completed", ("申请办结数",)),
+    ("requests_completed_on_time", ("按时办结数",)),
+    ("requests_completed_late", ("延期办结数",)),
     ("replies_not_held", ("不属于本行政机关公开数", "非本部门掌握")),
+    ("replies_unclear", ("申请内容不明确",)),
     ("fees_waived", ("政府信息公开收费减免金额", "收费减免金额")),
     ("fees_collected", ("依申请公开信息收取的费用",)),
     ("complaints", ("接受行政诉讼、举报数", "举报投诉数量", "举报投诉数")),
@@ -76,6 +83,7 @@ SUMS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("replies_total", ("replies_granted", "replies_partial", "replies_refused", "replies_other")),
+    ("requests_completed", ("requests_completed_on_time", "requests_completed_late")),
 )
 
 CROSSWALK: tuple[dict[str, Any], ...] = (
@@ -150,6 +158,19 @@ CROSSWALK: tuple[dict[str, Any], ...] = (
         "same_as": None,
         "caveat": "items (条) published proactively; 2019+ reports documents (件) by type "
         "in 表二 instead, not comparable",
+    },
+    {
+        "key": "replies_already_public",
+        "eras": ("2014",),
+        "same_as": "t3.granted.total (part)",
+        "caveat": "2019+ counts a reply pointing to already published information as 予以公开",
+    },
+    {
+        "key": "replies_amend",
+        "eras": ("2014",),
+        "same_as": "t3.unavailable_unclear.total",
+        "caveat": "2019+ counts only requests still unclear after 补正; asking for 补正 itself "
+        "is not a result",
     },
     {
         "key": "appeals",

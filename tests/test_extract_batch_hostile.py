@@ -12,40 +12,13 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, SHARED
 from reportgen import make_values, to_html, zip_bomb
+from test_extract_pdf import _encrypted_pdf
 
 from extract.batch import Job, extract_many
 
-
-def minimal_pdf(extra_trailer: bytes = b"") -> bytes:
-    """A one-page PDF with correct xref offsets."""
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
-        b"<< /Length 35 >>\nstream\nBT /F1 12 Tf 20 100 Td (x) Tj ET\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R " % (len(objs) + 1) + extra_trailer + b">>\n"
-    out += b"startxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
-
-
-def encrypted_pdf() -> bytes:
-    enc = (
-        b"/Encrypt << /Filter /Standard /V 2 /R 3 /Length 128 /P -3904 "
-        b"/O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> >> /ID [<00> <00>] "
-    )
-    return minimal_pdf(enc)
+CORPUS_PDF = SHARED / "corpus" / "docs" / "jiangsu_huaian_hongzequ_gov_2023.pdf"
 
 
 def noise_png() -> bytes:
@@ -62,8 +35,8 @@ def make_batch(tmp_path):
     files = {
         "good.html": to_html(make_values(1)).encode(),
         "good.docx": (FIXTURES / "docs" / "report_2021.docx").read_bytes(),
-        "encrypted.pdf": encrypted_pdf(),
-        "truncated.pdf": minimal_pdf()[:150],
+        "encrypted.pdf": _encrypted_pdf(),
+        "truncated.pdf": (CORPUS_PDF.read_bytes())[:40000],
         "bomb.docx": zip_bomb(),
         "deep.html": ("<html><body>" + "<div>" * 50000 + "x" + "</div>" * 50000).encode(),
         "noise.png": noise_png(),
@@ -74,8 +47,9 @@ def make_batch(tmp_path):
         f.seek(200 * 2**20 - 1)
         f.write(b"\n")
     row = "<tr><td>（一）予以公开</td>" + "<td>1</td>" * 7 + "</tr>"
-    slow = "<html><body><table>" + row * 200000 + "</table></body></html>"
-    (tmp_path / "slow.html").write_text(slow)  # ~20 MB: tens of seconds to read
+    table = "<table>" + row * 1000 + "</table>"
+    slow = "<html><body>" + table * 200 + "</body></html>"
+    (tmp_path / "slow.html").write_text(slow)  # ~20 MB of small tables: tens of seconds
     return files
 
 

@@ -139,3 +139,40 @@ def test_blank_pdf_page_is_recorded_not_crashed():
     codes = {w["code"] for w in record["warnings"]}
     # Without a text layer the page goes to OCR (or is reported unreadable).
     assert codes & {"ocr_pages", "page_unreadable", "ocr_no_text"}
+
+
+def _one_line_pdf(text: str) -> bytes:
+    """A one-page PDF with one line of text in a standard font (characters
+    outside its encoding come out of the text layer as mojibake)."""
+    import ctypes
+    import io
+
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    doc = pypdfium2.PdfDocument.new()
+    page = doc.new_page(400, 300)
+    obj = pdfium_c.FPDFPageObj_NewTextObj(doc.raw, b"Helvetica", ctypes.c_float(12))
+    buf = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
+    pdfium_c.FPDFText_SetText(obj, ctypes.cast(buf, ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
+    pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 20, 150)
+    pdfium_c.FPDFPage_InsertObject(page.raw, obj)
+    pdfium_c.FPDFPage_GenerateContent(page.raw)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("text", "garbled"),
+    [("Annual report 2023: 1136 items, 21 requests", False), ("\u4e2d\u6587" * 15, True)],
+)
+def test_mojibake_text_layer_is_garbled(text, garbled):
+    import pypdfium2
+
+    from extract.readers.pdf import page_chars
+
+    pdf = pypdfium2.PdfDocument(_one_line_pdf(text))
+    chars, is_garbled = page_chars(pdf[0].get_textpage())
+    assert chars or garbled
+    assert is_garbled is garbled

@@ -106,3 +106,24 @@ def test_crosswalk_names_known_keys():
 def test_post_2019_record_has_no_pre2019_part(seed_bytes):
     record = extract(seed_bytes("001"), name="x.txt")
     assert record["pre2019"] is None
+
+
+def test_2014_national_table_rows_and_their_sums():
+    # A 2014–2018 统计表 flattened: 申请办结数 = 按时 + 延期 decides the split.
+    text = (
+        "指标名称计量单位2016年度历年累计收到申请数件1240其中：1.当面申请数件240"
+        "申请办结数件1240其中：1.按时办结数件1035 2.延期办结数件25"
+        "属于已主动公开范围数件12告知作出更改补充数件01附件下载"
+    )
+    figs, warnings = statistics_table(text)
+    # 收到申请数 1240: (1, 240) or (12, 40), and its one printed channel
+    # (当面 2|40) does not add up to either: left out, with a warning.
+    assert "requests_received" not in figs
+    assert any(w["row"] == "requests_received" for w in warnings)
+    assert figs["requests_completed_on_time"]["value"] == 10
+    assert figs["requests_completed_on_time"]["cumulative"] == 35
+    assert figs["requests_completed_late"]["value"] == 2
+    assert figs["requests_completed"]["value"] == 12
+    assert figs["requests_completed"]["cumulative"] == 40
+    assert figs["replies_already_public"]["value"] == 1
+    assert figs["replies_amend"]["value"] == 0

@@ -55,6 +55,7 @@ def test_docx_merged_cells_appear_once():
     assert texts.count("申请人情况") == 1
     granted = t3[5]
     assert [(c.pos, c.span) for c in granted.cells[:3]] == [(0, 1), (1, 2), (3, 1)]
+    assert granted.cells[0].where["rowspan"] == 22  # 三、本年度办理结果 over the result rows
 
 
 def test_blank_template_gives_nulls_not_zeros():
@@ -106,10 +107,15 @@ def test_doc_text_fallback_antiword():
     assert "测试市测试区人民政府办公室2022年政府信息公开工作年度报告" in text
 
 
+def hide_tools(monkeypatch, *tools):
+    """Make the converters named look uninstalled (shutil.which finds nothing)."""
+    real_which = shutil.which
+    monkeypatch.setattr(word.shutil, "which", lambda t: None if t in tools else real_which(t))
+
+
 @pytest.mark.skipif(not have("catdoc"), reason="catdoc not installed")
 def test_doc_text_fallback_catdoc(monkeypatch):
-    real_which = shutil.which
-    monkeypatch.setattr(word.shutil, "which", lambda t: None if t == "antiword" else real_which(t))
+    hide_tools(monkeypatch, "antiword")
     text, tool = word._text_converter((DOCS / "report_2021.doc").read_bytes())
     assert tool == "catdoc"
     assert "统计期限" in text
@@ -117,10 +123,7 @@ def test_doc_text_fallback_catdoc(monkeypatch):
 
 @pytest.mark.skipif(not have("antiword"), reason="antiword not installed")
 def test_without_libreoffice_doc_is_read_as_low_confidence_text(monkeypatch):
-    real_which = shutil.which
-    monkeypatch.setattr(
-        word.shutil, "which", lambda t: None if t in ("soffice", "libreoffice") else real_which(t)
-    )
+    hide_tools(monkeypatch, "soffice", "libreoffice")
     record = extract((DOCS / "report_2021.doc").read_bytes(), name="report_2021.doc")
     assert record["reader"] == "doc:antiword"
     assert any(w["code"] == "text_only_converter" for w in record["warnings"])
@@ -128,7 +131,7 @@ def test_without_libreoffice_doc_is_read_as_low_confidence_text(monkeypatch):
 
 
 def test_missing_converters_name_the_debian_package(monkeypatch):
-    monkeypatch.setattr(word.shutil, "which", lambda t: None)
+    hide_tools(monkeypatch, "soffice", "libreoffice", "antiword", "catdoc")
     with pytest.raises(UnreadableDocument) as e:
         extract((DOCS / "report_2021.doc").read_bytes(), name="report_2021.doc")
     assert "apt-get install libreoffice-writer-nogui" in str(e.value)
@@ -160,3 +163,16 @@ def test_odt_via_libreoffice():
 def test_other_zip_is_refused_with_a_reason():
     with pytest.raises(UnreadableDocument, match="not a report document"):
         extract(zip_bytes({"a.txt": b"hello"}), name="attachments.zip")
+
+
+def test_docx_report_inside_a_layout_frame():
+    from reportgen import expected, make_values, to_docx
+
+    values = make_values(41)
+    data = to_docx(values, framed=True)
+    layout = read_docx(data)
+    assert {r.table_index for r in layout.rows()} == {0, 1, 2}  # the frame is no table
+    record = extract(data, name="framed.docx")
+    got = {(c["table"], c["row"], c["col"]): c["value"] for c in record["cells"]}
+    assert got == expected(values)
+    assert record["year"] == 2022

@@ -89,7 +89,8 @@ _REPORT_WORDS = (
     "本年新收", "自然人", "行政复议", "主动公开", "本年制发", "本年新制作", "规章",
     "信息内容", "处理决定", "总计",
 )  # fmt: skip
-MAX_SPAN = 100  # a hostile colspan/rowspan cannot blow up the grid
+MAX_SPAN = 100  # a hostile colspan/rowspan cannot blow up the grid …
+MAX_GRID = 200_000  # … nor can many of them (a report table has a few hundred)
 # libxml2 silently drops content nested deeper than 255 elements: a page that
 # deep is refused rather than read with holes.
 MAX_DEPTH = 250
@@ -172,6 +173,10 @@ def read_table(table: etree._Element, index: int) -> list[SourceRow]:
             while (r, col) in occupied:
                 col += 1
             rs, cs = _span(td, "rowspan"), _span(td, "colspan")
+            if len(occupied) + rs * cs > MAX_GRID:
+                raise UnreadableDocument(
+                    f"HTML table {index} spans more than {MAX_GRID} grid cells: not a report table"
+                )
             for dr in range(rs):
                 for dc in range(cs):
                     occupied.add((r + dr, col + dc))

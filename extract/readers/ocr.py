@@ -31,6 +31,7 @@ INSTALL_HINT = (
 )
 LOW_CONFIDENCE = 0.5
 _MAX_PIXELS = 60_000_000  # a 200 dpi A0 sheet; larger is a hostile file
+_MAX_SIDE = 3600  # pixels: A4 at ~300 dpi
 _HANZI_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
 
 
@@ -184,7 +185,13 @@ def image_rules(image: Any) -> tuple[list[Rule], list[Rule]]:
 
 
 def read_image_obj(image: Any, *, page_no: int = 1, table_base: int = 0) -> Layout:
-    """OCR one page image (PIL) into a layout; confidence = mean score."""
+    """OCR one page image (PIL) into a layout; confidence = mean score.
+    Pages larger than ~300 dpi A4 are scaled down first (OCR time grows
+    with the pixels, the characters are legible well before that)."""
+    side = max(image.size)
+    if side > _MAX_SIDE:
+        scale = _MAX_SIDE / side
+        image = image.resize((max(1, int(image.width * scale)), max(1, int(image.height * scale))))
     chars, engine = recognise(image)
     horizontal, vertical = image_rules(image)
     tol = max(3.0, min(image.width, image.height) / 300)

@@ -32,9 +32,8 @@ from typing import Any
 from extract.layout import Layout, Paragraph, SourceCell, SourceRow
 from extract.sniff import UnreadableDocument
 
-_FOOTER = re.compile(
-    r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+)$"
-)
+_FOOTER = re.compile(r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?)$")
+_BARE_PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _NUMBER = re.compile(r"^[-+]?\d[\d,，.]*%?$")
 _RULE_THICKNESS = 3.5  # points: thinner than this is a line, not a box
 _TOL = 1.5  # points: rules closer than this are the same rule
@@ -76,7 +75,8 @@ def _is_bad(ch: str) -> bool:
 
 def page_chars(textpage: Any) -> tuple[list[Char], bool]:
     """Printable characters of a page with their boxes, and whether the text
-    layer looks garbled (empty, or many replacement/private-use glyphs)."""
+    layer looks garbled (empty, many replacement/private-use glyphs, or
+    Latin-1 mojibake without a single hanzi)."""
     n = textpage.count_chars()
     text = textpage.get_text_range() if n else ""
     if len(text) != n:  # surrogate pairs: fall back to one call per char
@@ -94,6 +94,13 @@ def page_chars(textpage: Any) -> tuple[list[Char], bool]:
             continue
         chars.append(Char(ch, left, bottom, right, top))
     garbled = not chars or "(cid:" in text or bad > max(3, 0.05 * (len(chars) + bad))
+    if not garbled and len(chars) >= 20:
+        # Fonts without a usable ToUnicode map come out as Latin-1 mojibake
+        # ("ÿÿÿ", "Ã¦Â"): a page of a Chinese report with no hanzi at all and
+        # mostly such characters has no usable text layer.
+        hanzi = sum(1 for c in chars if "\u3400" <= c.text <= "\u9fff")
+        odd = sum(1 for c in chars if "\u0080" <= c.text <= "\u02ff")
+        garbled = hanzi == 0 and odd > 0.3 * len(chars)
     return chars, garbled
 
 
@@ -380,7 +387,9 @@ def _free_items(chars: list[Char], page_no: int) -> list[tuple[float, Paragraph 
 
     for n, line in enumerate(lines, start=1):
         text = "".join(c.text for c in line)
-        if _FOOTER.match(text):
+        # "-3-", "第 3 页" anywhere; a bare "3" only as the page's first or
+        # last line (a row of values "0000000" is not a page number).
+        if _FOOTER.match(text) or (_BARE_PAGE_NUMBER.match(text) and n in (1, len(lines))):
             continue
         top = max(c.top for c in line)
         segs = _segments(line)
