@@ -364,14 +364,97 @@ def _one_row(
     return True
 
 
+_ENUM_START = re.compile(
+    r"^(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)"
+)
+
+
+@dataclass
+class _Line:
+    n: int
+    chars: list[Char]
+    text: str
+    segs: list[list[Char]]
+    texts: list[str]
+    is_row: bool
+    used: bool = False
+
+    @property
+    def top(self) -> float:
+        return max(c.top for c in self.chars)
+
+    @property
+    def bottom(self) -> float:
+        return min(c.bottom for c in self.chars)
+
+    @property
+    def height(self) -> float:
+        return statistics.median(c.height for c in self.chars) or 10.0
+
+
+def _wrapped_label(lines: list[_Line], k: int) -> list[_Line]:
+    """Label lines of a row printed as numbers only (a table without rules
+    whose label wraps and whose numbers sit in the middle of the cell): the
+    text lines just above, back to one starting with an enumeration mark,
+    and those just below that do not start a new label; all left of the
+    first number and no more than a line's gap apart."""
+    row = lines[k]
+    first_number = row.segs[0][0].left
+    h = row.height
+
+    def fits(line: _Line) -> bool:
+        return not line.is_row and not line.used and line.chars[-1].right < first_number
+
+    above: list[_Line] = []
+    edge = row
+    for line in reversed(lines[:k]):
+        if not fits(line) or line.bottom - edge.top > 1.6 * h:
+            break
+        above.insert(0, line)
+        edge = line
+        if _ENUM_START.match(line.text):
+            break
+    if above and not _ENUM_START.match(above[0].text):
+        above = []
+    below: list[_Line] = []
+    edge = row
+    for line in lines[k + 1 :]:
+        if not fits(line) or edge.bottom - line.top > 1.6 * h or _ENUM_START.match(line.text):
+            break
+        below.append(line)
+        edge = line
+    return [*above, *below] if above else []
+
+
 def _free_items(chars: list[Char], page_no: int) -> list[tuple[float, Paragraph | SourceRow]]:
     """Text outside ruled tables: a line of label + spaced numbers is a row
-    (a table without rules), other lines are joined into paragraphs."""
+    (a table without rules; a row of numbers alone takes its wrapped label
+    from the lines around it), other lines are joined into paragraphs."""
     out: list[tuple[float, Paragraph | SourceRow]] = []
-    lines = _lines(chars)
-    if not lines:
+    raw = _lines(chars)
+    if not raw:
         return out
-    margin = min(line[0].left for line in lines)
+    lines: list[_Line] = []
+    for n, line in enumerate(raw, start=1):
+        text = "".join(c.text for c in line)
+        # "-3-", "第 3 页" anywhere; a bare "3" only as the page's first or
+        # last line (a row of values "0000000" is not a page number).
+        if _FOOTER.match(text) or (_BARE_PAGE_NUMBER.match(text) and n in (1, len(raw))):
+            continue
+        segs = _segments(line)
+        texts = ["".join(c.text for c in s) for s in segs]
+        numbers = sum(1 for t in texts if _NUMBER.match(t))
+        is_row = len(segs) >= 2 and numbers >= 1 and numbers >= len(segs) - 2
+        lines.append(_Line(n, line, text, segs, texts, is_row))
+    labels: dict[int, list[_Line]] = {}
+    for k, line in enumerate(lines):
+        if line.is_row and all(_NUMBER.match(t) for t in line.texts):
+            found = _wrapped_label(lines, k)
+            for used in found:
+                used.used = True
+            if found:
+                labels[k] = found
+    margin = min(line.chars[0].left for line in lines) if lines else 0.0
     para: list[str] = []
     para_top = 0.0
     para_line = 0
@@ -385,32 +468,31 @@ def _free_items(chars: list[Char], page_no: int) -> list[tuple[float, Paragraph 
             )
         para = []
 
-    for n, line in enumerate(lines, start=1):
-        text = "".join(c.text for c in line)
-        # "-3-", "第 3 页" anywhere; a bare "3" only as the page's first or
-        # last line (a row of values "0000000" is not a page number).
-        if _FOOTER.match(text) or (_BARE_PAGE_NUMBER.match(text) and n in (1, len(lines))):
+    for k, line in enumerate(lines):
+        if line.used:
             continue
-        top = max(c.top for c in line)
-        segs = _segments(line)
-        texts = ["".join(c.text for c in s) for s in segs]
-        numbers = sum(1 for t in texts if _NUMBER.match(t))
-        if len(segs) >= 2 and numbers >= 1 and numbers >= len(segs) - 2:
+        if line.is_row:
             flush()
             cells = [
-                SourceCell(t, pos=i, where={"page": page_no, "line": n, **_provenance(s)})
-                for i, (t, s) in enumerate(zip(texts, segs, strict=True))
+                SourceCell(t, pos=i, where={"page": page_no, "line": line.n, **_provenance(s)})
+                for i, (t, s) in enumerate(zip(line.texts, line.segs, strict=True))
             ]
-            out.append((top, SourceRow(cells, where={"page": page_no, "line": n}, padded=True)))
+            if k in labels:
+                parts = labels[k]
+                label_chars = [c for p in parts for c in p.chars]
+                where = {"page": page_no, "line": parts[0].n, **_provenance(label_chars)}
+                cells.insert(0, SourceCell("".join(p.text for p in parts), where=where))
+            row = SourceRow(cells, where={"page": page_no, "line": line.n}, padded=True)
+            out.append((line.top, row))
             continue
-        h = statistics.median(c.height for c in line) or 10.0
-        if para and (line[0].left > margin + 1.2 * h or prev_bottom - top > 1.5 * h):
+        h = line.height
+        if para and (line.chars[0].left > margin + 1.2 * h or prev_bottom - line.top > 1.5 * h):
             flush()
-        prev_bottom = min(c.bottom for c in line)
+        prev_bottom = line.bottom
         if not para:
-            para_top, para_line = top, n
-        para.append(text)
-        if len(segs) > 1 or line[-1].text in "。：:；;":
+            para_top, para_line = line.top, line.n
+        para.append(line.text)
+        if len(line.segs) > 1 or line.chars[-1].text in "。：:；;":
             flush()
     flush()
     return out
