@@ -14,7 +14,11 @@ import pytest
 from extract import extract
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-DOCS = ["fujian_pingtan_caijin_2019.html", "jiangsu_suqian_shuyang_county_fgj_2023.html"]
+DOCS = [
+    "fujian_pingtan_caijin_2019.html",
+    "jiangsu_suqian_shuyang_county_fgj_2023.html",
+    "fujian_pingtan_zone_2019.html",  # underlined labels: underlines are not row borders
+]
 BORDERLESS = "fujian_pingtan_zone_2023.html"
 
 
