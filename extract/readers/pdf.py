@@ -306,9 +306,15 @@ def _grid_rows(
                 if xs[j] <= c.cx <= xs[j + 1]:
                     cells[j].append(c)
                     break
-        if built and built[-1][0] == i - 1 and _one_row(grid, ys[i], xs, cells, built[-1], tol):
+        # The grid's first band may end a row begun on the previous page
+        # (see _continue_across_pages): it never takes the band below.
+        # Bands in between without any text do not separate two bands.
+        if built and _one_row(
+            grid, ys[built[-1][0] + 1 : i + 1], xs, cells, built[-1], tol, labels=len(built) > 1
+        ):
             for mine, theirs in zip(cells, built[-1][2], strict=True):
                 theirs.extend(mine)
+            built[-1] = (i, built[-1][1], built[-1][2])
             continue
         built.append((i, xs, cells))
     rows = []
@@ -322,11 +328,15 @@ def _grid_rows(
             else:
                 where["bbox"] = [xs[j], bottom, xs[j + 1], top]
             out_cells.append(SourceCell(_text(cell) if cell else "", pos=j, where=where))
+        # A band with text but no number at all is a heading or the first
+        # line of a label cut apart from its numbers: its empty cells are not
+        # printed blanks (padded rows keep the mapper from placing them).
+        no_number = not any(_NUMBER.match(c.text) for c in out_cells if c.text)
         rows.append(
             SourceRow(
                 out_cells,
                 where={"page": page_no, "table": table, "row": i, "top": top},
-                padded=False,
+                padded=no_number,
                 positional=False,
                 table_index=table,
             )
@@ -336,11 +346,12 @@ def _grid_rows(
 
 def _one_row(
     grid: _Grid,
-    y: float,
+    boundaries: list[float],
     xs: list[float],
     cells: list[list[Char]],
     prev: tuple[int, list[float], list[list[Char]]],
     tol: float,
+    labels: bool = True,
 ) -> bool:
     """Whether a band is the same table row as the band above: the same
     column spans, no rule at the boundary under any column holding text in
@@ -349,10 +360,27 @@ def _one_row(
     _, pxs, pcells = prev
     if len(pxs) != len(xs) or any(abs(a - b) > tol for a, b in zip(pxs, xs, strict=True)):
         return False
+
+    def texts(band: list[list[Char]]) -> list[str]:
+        return ["".join(c.text for c in cell) for cell in band]
+
+    above, here = texts(pcells), texts(cells)
+    if (
+        labels
+        and any(above)
+        and not any(_NUMBER.match(t) for t in above)
+        and any(_NUMBER.match(t) for t in here)
+        and not any(t and _NUMBER.match(here[j]) for j, t in enumerate(above))
+    ):
+        # A label's first lines above the band holding its numbers, with no
+        # text above a number (that would be a header row): one row, whatever
+        # the rules say (a rule there is the label's underline or a border
+        # the converter drew through a wrapped cell).
+        return True
     for j, (mine, theirs) in enumerate(zip(cells, pcells, strict=True)):
         if not mine and not theirs:
             continue
-        if _crossed(grid, y, xs[j], xs[j + 1], tol):
+        if any(_crossed(grid, y, xs[j], xs[j + 1], tol) for y in boundaries):
             return False
         if (
             mine
