@@ -9,6 +9,7 @@ the same grid are kept, the rest are left out, and a warning says so.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,7 +81,9 @@ def match_row(text: str, table: Table) -> Row | None:
         if c in _label_forms(row):
             return row
     if any(c == core(g) for g in table.groups):
-        return None
+        # "行政诉讼（未经复议直接起诉）": the group, then the row in brackets
+        inner = _BRACKETED.search(norm(text))
+        return match_row(inner.group(1), table) if inner else None
     best: list[tuple[int, Row]] = []
     for row in table.rows:
         if row.exact:
@@ -96,6 +99,9 @@ def match_row(text: str, table: Table) -> Row | None:
     if len({r.key for r in top}) > 1:
         return None
     return top[0]
+
+
+_BRACKETED = re.compile(r"\(([^()]+)\)$")
 
 
 def match_col(text: str, cols: tuple[Col, ...]) -> Col | None:
@@ -133,6 +139,7 @@ class _Header:
 
     width: int
     cols: dict[int, Col] = field(default_factory=dict)
+    spans: dict[int, int] = field(default_factory=dict)  # grid columns each header covers
 
 
 class Mapper:
@@ -186,6 +193,7 @@ class Mapper:
                     for i, col in hits.items():
                         pos = row.cells[i].pos if row.cells[i].pos is not None else i
                         header.cols[pos] = col
+                        header.spans[pos] = max(1, row.cells[i].span)
                 if len(hits) >= 2:
                     self.context = table
                 return True
@@ -263,8 +271,17 @@ class Mapper:
         damaged = any(pos <= label_pos for pos in header.cols)
         placed = []
         for pos, col in sorted(header.cols.items()):
-            src = by_pos.get(pos)
-            if col.key not in cols or pos <= label_pos or src is None:
+            if col.key not in cols or pos <= label_pos:
+                continue
+            # A header spanning grid columns (自然人 over an empty cell): the
+            # one printed value under it, else the blank at its start.
+            span = header.spans.get(pos, 1)
+            under = [c for p, c in by_pos.items() if pos <= p < pos + span]
+            printed = [c for c in under if c.text.strip()]
+            if len(printed) > 1:
+                continue  # two values under one header: no guess
+            src = printed[0] if printed else by_pos.get(pos)
+            if src is None:
                 continue
             v = parse_value(src.text, money=col.money)
             if v.kind == "text" or (damaged and v.kind == "blank"):

@@ -121,8 +121,12 @@ def expected(values: dict[tuple[str, str, str], str]) -> dict[tuple[str, str, st
     return out
 
 
-def tables(v: dict[tuple[str, str, str], str]) -> list[list[list[Cell]]]:
-    """表二, 表三, 表四 as rows of (text, rowspan, colspan), as the template prints them."""
+def tables(
+    v: dict[tuple[str, str, str], str], t4_labels: tuple[str, str, str] | None = None
+) -> list[list[list[Cell]]]:
+    """表二, 表三, 表四 as rows of (text, rowspan, colspan), as the template prints
+    them; with ``t4_labels``, 表四 as three labelled rows under one header row
+    (a layout some agencies use)."""
     t2: list[list[Cell]] = [
         [("第二十条第（一）项", 1, 4)],
         [
@@ -187,6 +191,12 @@ def tables(v: dict[tuple[str, str, str], str]) -> list[list[list[Cell]]]:
             row.append((label, 1, 1))
         t3.append([*row, *vals(key)])
     t3.append([("四、结转下年度继续办理", 1, 3), *vals("carried_forward")])
+    if t4_labels:
+        heads = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+        t4_rows: list[list[Cell]] = [[("", 1, 1), *((x, 1, 1) for x in heads)]]
+        for key, label in zip(T4_ROWS, t4_labels, strict=True):
+            t4_rows.append([(label, 1, 1), *((v[("t4", key, c)], 1, 1) for c in T4_COLS)])
+        return [t2, t3, t4_rows]
     t4: list[list[Cell]] = [
         [("行政复议", 1, 5), ("行政诉讼", 1, 10)],
         [*((x, 2, 1) for x in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")),
@@ -235,7 +245,11 @@ def _word_label(text: str) -> str:
 
 
 def to_html(
-    v: dict[tuple[str, str, str], str], *, word: bool = False, charset: str | None = "utf-8"
+    v: dict[tuple[str, str, str], str],
+    *,
+    word: bool = False,
+    charset: str | None = "utf-8",
+    t4_labels: tuple[str, str, str] | None = None,
 ) -> str:
     """A portal page: site chrome (navigation with numbers in a table), then the
     report body in a TRS_Editor div."""
@@ -251,7 +265,7 @@ def to_html(
     )
     parts.append(f'<div class="main"><h1>{TITLE}</h1><div class="TRS_Editor">')
     parts.append(f"<p>{INTRO}</p>")
-    tabs = tables(v)
+    tabs = tables(v, t4_labels)
     for (heading, text), table in zip(
         HEADINGS, [None, tabs[0], tabs[1], tabs[2], None, None], strict=True
     ):
@@ -282,12 +296,14 @@ def to_html(
     return "".join(parts)
 
 
-def to_docx(v: dict[tuple[str, str, str], str]) -> bytes:
+def to_docx(v: dict[tuple[str, str, str], str], *, framed: bool = False) -> bytes:
     """The same report as a Word document, merged cells merged (python-docx
-    then repeats their text in every grid cell they cover)."""
+    then repeats their text in every grid cell they cover). ``framed`` puts
+    the whole report inside a one-cell layout table, as some WPS documents do."""
     from docx import Document
 
-    doc = Document()
+    document = Document()
+    doc = document.add_table(rows=1, cols=1).cell(0, 0) if framed else document
     doc.add_paragraph(TITLE)
     doc.add_paragraph(INTRO)
     tabs = tables(v)
@@ -312,7 +328,7 @@ def to_docx(v: dict[tuple[str, str, str], str]) -> bytes:
                 placed.append((r, c, cell))
                 c += cs
                 width = max(width, c)
-        grid = doc.add_table(rows=len(table), cols=width)
+        grid = doc.add_table(len(table), width)
         for r, c, (text_, rs, cs) in placed:
             target = grid.cell(r, c)
             if rs > 1 or cs > 1:
@@ -321,7 +337,7 @@ def to_docx(v: dict[tuple[str, str, str], str]) -> bytes:
     doc.add_paragraph(AGENCY)
     doc.add_paragraph("2023年1月20日")
     buf = io.BytesIO()
-    doc.save(buf)
+    document.save(buf)
     return buf.getvalue()
 
 

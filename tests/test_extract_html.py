@@ -271,3 +271,40 @@ def test_stale_gbk_declaration_on_utf8_bytes_that_gb18030_would_accept():
     data.decode("gb18030")  # valid as GB18030 too, as mojibake (鏀垮簻…)
     text, encoding = decode_html(data)
     assert encoding == "utf-8" and "政府信息公开工作年度报告" in text
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）"),
+        ("行政复议", "行政诉讼-未经复议直接起诉", "行政诉讼-复议后起诉"),
+    ],
+)
+def test_t4_as_three_labelled_rows(labels):
+    values = make_values(22)
+    record = extract(to_html(values, t4_labels=labels).encode(), name="r.html")
+    assert_report(record, values)
+
+
+def test_value_in_the_second_column_under_a_spanning_header():
+    """自然人 spans two grid columns and the data rows print a blank cell
+    first, then the value: the one printed value under the header is taken."""
+    values = make_values(3)
+    page = to_html(values)
+    page = page.replace('<td rowspan="2">自然人</td>', '<td rowspan="2" colspan="2">自然人</td>')
+    page = page.replace('<td colspan="7">申请人情况</td>', '<td colspan="8">申请人情况</td>')
+    inserted = 0
+    for key in (
+        "new_received",
+        "carried_over",
+        *(k for k, _, _ in T3_RESULT_ROWS),
+        "carried_forward",
+    ):
+        n = values[("t3", key, "natural_person")]
+        page, k = re.subn(
+            rf"(>{re.escape(key_label(key))}</td>)(<td>{n}</td>)", r"\1<td></td>\2", page, count=1
+        )
+        inserted += k
+    assert inserted == 25
+    record = extract(page.encode(), name="r.html")
+    assert_report(record, values)

@@ -55,6 +55,7 @@ def test_docx_merged_cells_appear_once():
     assert texts.count("申请人情况") == 1
     granted = t3[5]
     assert [(c.pos, c.span) for c in granted.cells[:3]] == [(0, 1), (1, 2), (3, 1)]
+    assert granted.cells[0].where["rowspan"] == 22  # 三、本年度办理结果 over the result rows
 
 
 def test_blank_template_gives_nulls_not_zeros():
@@ -162,3 +163,16 @@ def test_odt_via_libreoffice():
 def test_other_zip_is_refused_with_a_reason():
     with pytest.raises(UnreadableDocument, match="not a report document"):
         extract(zip_bytes({"a.txt": b"hello"}), name="attachments.zip")
+
+
+def test_docx_report_inside_a_layout_frame():
+    from reportgen import expected, make_values, to_docx
+
+    values = make_values(41)
+    data = to_docx(values, framed=True)
+    layout = read_docx(data)
+    assert {r.table_index for r in layout.rows()} == {0, 1, 2}  # the frame is no table
+    record = extract(data, name="framed.docx")
+    got = {(c["table"], c["row"], c["col"]): c["value"] for c in record["cells"]}
+    assert got == expected(values)
+    assert record["year"] == 2022

@@ -224,7 +224,7 @@ T4 = Table(
     rows=(
         Row("review", "行政复议", exact=True),
         Row("suit_direct", "未经复议直接起诉", keys=("直接起诉",)),
-        Row("suit_after_review", "复议后起诉", exact=True),
+        Row("suit_after_review", "复议后起诉", keys=("复议后起诉",)),
     ),
     cols=T4_COLS,
     markers=("政府信息公开行政复议、行政诉讼情况", "行政复议", "行政诉讼"),

@@ -78,22 +78,72 @@ def _int_attr(el, path: str, default: int) -> int:
 
 
 def read_table(tbl, index: int) -> list[SourceRow]:
-    """A ``<w:tbl>`` as grid rows: each source cell once, with pos and span."""
+    """A ``<w:tbl>`` as grid rows: each source cell once, with pos and span;
+    a vertical merge's rowspan counted from its continuation cells."""
     rows: list[list[SourceCell]] = []
     width = 0
+    continued_at: set[tuple[int, int]] = set()  # (row, grid column) of vMerge continuations
     for r, tr in enumerate(tbl.iterchildren(f"{W}tr")):
         col = _int_attr(tr, f"{W}trPr/{W}gridBefore", 0)
         cells: list[SourceCell] = []
         for tc in tr.iterchildren(f"{W}tc"):
             span = max(1, _int_attr(tc, f"{W}tcPr/{W}gridSpan", 1))
             vmerge = tc.find(f"{W}tcPr/{W}vMerge")
-            continued = vmerge is not None and vmerge.get(f"{W}val", "continue") != "restart"
-            if not continued:
+            if vmerge is not None and vmerge.get(f"{W}val", "continue") != "restart":
+                continued_at.add((r, col))
+            else:
                 cells.append(grid_cell(_text(tc), index, r, col, 1, span))
             col += span
         width = max(width, col)
         rows.append(cells)
+    for r, cells in enumerate(rows):
+        for cell in cells:
+            below = r + 1
+            while (below, cell.pos) in continued_at:
+                below += 1
+            if below > r + 1:
+                cell.where["rowspan"] = below - r
     return grid_rows(rows, index, width)
+
+
+_REPORT_WORDS = ("本年新收", "自然人", "行政复议", "本年制发", "本年新制作", "信息内容", "处理决定")
+
+
+def _is_report_table(tbl) -> bool:
+    text = "".join(t.text or "" for t in tbl.iter(f"{W}t"))
+    return sum(w in text for w in _REPORT_WORDS) >= 2
+
+
+def read_blocks(container) -> list[Paragraph | SourceRow]:
+    """Paragraphs and table rows of a body, in order. Content controls
+    (``w:sdt``) are looked through; a table that holds a report table in its
+    cells (a WPS/Word layout frame) is read as a container, not as a grid."""
+    items: list[Paragraph | SourceRow] = []
+    table_index = -1
+    stack = [iter(container.iterchildren())]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        tag = child.tag
+        if tag == f"{W}p":
+            text = _text(child)
+            if text:
+                items.append(Paragraph(text, where={"paragraph": len(items)}))
+        elif tag == f"{W}tbl":
+            nested = [t for t in child.iter(f"{W}tbl") if t is not child]
+            if len(stack) < 20 and any(_is_report_table(t) for t in nested):
+                cells = [
+                    tc for tr in child.iterchildren(f"{W}tr") for tc in tr.iterchildren(f"{W}tc")
+                ]
+                stack.append(iter([sub for tc in cells for sub in tc.iterchildren()]))
+            else:
+                table_index += 1
+                items.extend(read_table(child, table_index))
+        elif tag in (f"{W}sdt", f"{W}sdtContent") and len(stack) < 20:
+            stack.append(iter(child.iterchildren()))
+    return items
 
 
 def read_docx(data: bytes) -> Layout:
@@ -107,25 +157,7 @@ def read_docx(data: bytes) -> Layout:
         raise UnreadableDocument(f"DOCX cannot be opened: {e}") from None
     except Exception as e:  # lxml XMLSyntaxError and friends from a damaged part
         raise UnreadableDocument(f"DOCX is damaged: {type(e).__name__}: {e}") from None
-    items: list[Paragraph | SourceRow] = []
-    table_index = -1
-    for child in doc.element.body.iterchildren():
-        if child.tag == f"{W}p":
-            text = _text(child)
-            if text:
-                items.append(Paragraph(text, where={"paragraph": len(items)}))
-        elif child.tag == f"{W}tbl":
-            table_index += 1
-            items.extend(read_table(child, table_index))
-        elif child.tag == f"{W}sdt":  # content controls wrap paragraphs and tables
-            for sub in child.iter(f"{W}p", f"{W}tbl"):
-                if sub.tag == f"{W}tbl":
-                    table_index += 1
-                    items.extend(read_table(sub, table_index))
-                elif next(sub.iterancestors(f"{W}tbl"), None) is None:
-                    text = _text(sub)
-                    if text:
-                        items.append(Paragraph(text, where={"paragraph": len(items)}))
+    items = read_blocks(doc.element.body)
     # Word fills the title property with junk ("Microsoft Word - 1.doc", a
     # template's name): trust it only when it names a report.
     title = (doc.core_properties.title or "").strip()
