@@ -176,3 +176,18 @@ def test_mojibake_text_layer_is_garbled(text, garbled):
     chars, is_garbled = page_chars(pdf[0].get_textpage())
     assert chars or garbled
     assert is_garbled is garbled
+
+
+def test_page_full_of_lines_is_read_as_text_in_bounded_time():
+    """A vector drawing (thousands of thin paths) is not a table: the page
+    is read as text lines instead of a quadratic rule search."""
+    from extract.readers.pdf import Char, Rule, items_from_chars
+
+    chars = [Char(ch, 50 + 12 * i, 700, 60 + 12 * i, 711) for i, ch in enumerate("行政许可")]
+    chars.append(Char("5", 300, 700, 306, 711))
+    horizontal = [Rule(float(y), 0.0, 500.0) for y in range(0, 1000)]
+    vertical = [Rule(float(x), 0.0, 800.0) for x in range(0, 1000)]
+    items, tables = items_from_chars(chars, horizontal, vertical, page_no=1)
+    assert tables == 0
+    row = next(i for i in items if isinstance(i, SourceRow))
+    assert [c.text for c in row.cells] == ["行政许可", "5"]

@@ -23,6 +23,7 @@ empty is rendered and read by OCR when OCR is installed
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import statistics
@@ -37,6 +38,7 @@ _BARE_PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _NUMBER = re.compile(r"^[-+]?\d[\d,，.]*%?$")
 _RULE_THICKNESS = 3.5  # points: thinner than this is a line, not a box
 _TOL = 1.5  # points: rules closer than this are the same rule
+_MAX_RULES = 1500  # more thin paths on one page is a drawing (bounded work)
 
 
 @dataclass
@@ -533,12 +535,17 @@ def _drop_underlines(horizontal: list[Rule], chars: list[Char], tol: float) -> l
     if not horizontal or not chars:
         return horizontal
     edge = max(tol, 3.0)
+    by_bottom = sorted(chars, key=lambda c: c.bottom)
+    bottoms = [c.bottom for c in by_bottom]
+    reach = 0.5 * max(c.height for c in chars) + 1
     keep = []
     for r in horizontal:
+        lo = bisect.bisect_left(bottoms, r.pos - 0.5)
+        hi = bisect.bisect_right(bottoms, r.pos + reach)
         above = [
             c
-            for c in chars
-            if -0.5 <= c.bottom - r.pos <= 0.5 * c.height + 1
+            for c in by_bottom[lo:hi]
+            if c.bottom - r.pos <= 0.5 * c.height + 1
             and c.right > r.start - edge
             and c.left < r.end + edge
         ]
@@ -562,6 +569,9 @@ def items_from_chars(
     """A page's characters and ruling lines as items in reading order (ruled
     tables as rows, the rest as text lines), and the number of tables. Used
     for text-layer pages and, with OCR boxes as characters, for images."""
+    if len(horizontal) + len(vertical) > _MAX_RULES:
+        # a vector drawing, not a table: read the page as text lines
+        horizontal, vertical = [], []
     horizontal = _merge(_drop_underlines(horizontal, chars, tol), tol)
     vertical = _merge(vertical, tol)
     grids = _grids(horizontal, vertical, tol=max(tol, 2.0))
