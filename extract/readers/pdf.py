@@ -594,6 +594,57 @@ def items_from_chars(
     return [item for _, item in placed], len(grids)
 
 
+def _rotate_box(
+    box: tuple[float, float, float, float], rotation: int, width: float, height: float
+) -> tuple[float, float, float, float]:
+    """A box in PDF user space as seen on the displayed page (/Rotate is
+    clockwise; ``width``/``height`` of the unrotated media box)."""
+    left, bottom, right, top = box
+    corners = [(left, bottom), (right, top)]
+    if rotation == 90:
+        pts = [(y, width - x) for x, y in corners]
+    elif rotation == 180:
+        pts = [(width - x, height - y) for x, y in corners]
+    elif rotation == 270:
+        pts = [(height - y, x) for x, y in corners]
+    else:
+        return box
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _upright(
+    page: Any, chars: list[Char], horizontal: list[Rule], vertical: list[Rule]
+) -> tuple[list[Char], list[Rule], list[Rule]]:
+    """Characters and rules of a page with /Rotate turned the way a reader
+    sees it (landscape tables printed on rotated portrait pages)."""
+    rotation = page.get_rotation() % 360
+    if rotation not in (90, 180, 270):
+        return chars, horizontal, vertical
+    left, bottom, right, top = page.get_mediabox()
+    w, h = right - left, top - bottom
+
+    def turn(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        return _rotate_box(
+            (box[0] - left, box[1] - bottom, box[2] - left, box[3] - bottom), rotation, w, h
+        )
+
+    out_chars = [
+        Char(c.text, *turn((c.left, c.bottom, c.right, c.top)), score=c.score) for c in chars
+    ]
+    boxes = [(r.start, r.pos, r.end, r.pos) for r in horizontal]
+    boxes += [(r.pos, r.start, r.pos, r.end) for r in vertical]
+    out_h: list[Rule] = []
+    out_v: list[Rule] = []
+    for box in boxes:
+        x0, y0, x1, y1 = turn(box)
+        if y1 - y0 <= x1 - x0:
+            out_h.append(Rule((y0 + y1) / 2, x0, x1))
+        else:
+            out_v.append(Rule((x0 + x1) / 2, y0, y1))
+    return out_chars, out_h, out_v
+
+
 def read_page(page: Any, textpage: Any, page_no: int, table_base: int) -> tuple[list, int, bool]:
     """Items of one page in reading order, tables found, and whether the
     text layer was garbled (then the items are empty)."""
@@ -601,6 +652,7 @@ def read_page(page: Any, textpage: Any, page_no: int, table_base: int) -> tuple[
     if garbled:
         return [], 0, True
     horizontal, vertical = page_rules(page)
+    chars, horizontal, vertical = _upright(page, chars, horizontal, vertical)
     items, found = items_from_chars(chars, horizontal, vertical, page_no, table_base)
     return items, found, False
 
