@@ -3,7 +3,7 @@
     python bench/bench_extract.py [--corpus ../shared/corpus] [--seconds 3] [--ocr-pages 2]
 
 Kinds: HTML pages, text/Markdown reports, text-layer PDFs, DOCX, and scanned
-pages (a generated report table rendered as an image, read by OCR). Each
+pages (corpus PDF pages rendered at 200 dpi as images, read by OCR). Each
 kind runs in its own fresh process (one core), repeating its documents for
 at least ``--seconds``; it prints documents per second, pages per second for
 PDFs, and the process's peak resident memory. Targets (issue 5): ≥ 50
@@ -39,12 +39,28 @@ def _docs(corpus: Path, kind: str) -> list[tuple[str, bytes]]:
     return out
 
 
-def _scanned_pages(n: int) -> list[tuple[str, bytes]]:
+def _scanned_pages(n: int, corpus: Path) -> list[tuple[str, bytes]]:
+    """A4 pages of the corpus PDFs rendered at 200 dpi without their text
+    layer (what a scanned report looks like to OCR); generated report images
+    when the corpus is not there."""
+    pages = []
+    pdfs = sorted((corpus / "docs").glob("*.pdf"))
+    if pdfs:
+        import pypdfium2
+
+        for path in pdfs:
+            doc = pypdfium2.PdfDocument(str(path))
+            for i in range(min(len(doc), n - len(pages))):
+                img = doc[i].render(scale=200 / 72).to_pil().convert("L")
+                buf = io.BytesIO()
+                img.save(buf, format="PNG")
+                pages.append((f"{path.stem}_p{i + 1}.png", buf.getvalue()))
+            if len(pages) >= n:
+                return pages
     sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "images"))
     import render  # the OCR test fixture generator
 
-    pages = []
-    for seed in range(n):
+    for seed in range(n - len(pages)):
         img, _ = render.render(seed=seed)
         buf = io.BytesIO()
         img.save(buf, format="PNG")
@@ -56,7 +72,7 @@ def _run(kind: str, corpus: str, seconds: float, ocr_pages: int, out: mp.Queue) 
     """One kind in a fresh process: warm up once, then time repeated runs."""
     from extract import UnreadableDocument, extract
 
-    docs = _scanned_pages(ocr_pages) if kind == "scan" else _docs(Path(corpus), kind)
+    docs = _scanned_pages(ocr_pages, Path(corpus)) if kind == "scan" else _docs(Path(corpus), kind)
     if not docs:
         out.put({"kind": kind, "docs": 0})
         return

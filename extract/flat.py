@@ -102,8 +102,6 @@ def tokens(text: str) -> Iterator[tuple[str, str, int]]:
         else:
             label_start = m.start()
         pos = max(run_end, m.start() + 1)
-        if pos <= m.start():
-            pos = m.end()
 
 
 def _label_candidates(label: str) -> list[str]:
@@ -275,11 +273,10 @@ def split_paragraph(para: Paragraph, form: Form) -> tuple[list[SourceRow], list[
         seen.add((table.key, trow.key))
         cols = table.cols_of(trow)
         money = any(c.money for c in cols)
-        unit = ""
         cands = splits(run, len(cols), decimals=money or len(cols) == 1)
         keys = [c.key for c in cols]
         cands = [c for c in cands if _row_total_ok(c, keys)]
-        rows.append(FlatRow(table, trow, printed + unit, run, offset, cands))
+        rows.append(FlatRow(table, trow, printed, run, offset, cands))
     for table in form.tables:
         if table.key == "t3":
             _column_filter([r for r in rows if r.table is table], table)

@@ -197,6 +197,8 @@ SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("other", ("其他需要报告的事项",)),
     ("statistics", ("情况统计表", "指标统计表")),
 )
+# The record's six section keys (2019+), which pre-2019 headings share.
+CONTRACT_SECTIONS = ("overview", "proactive", "requests", "review_litigation", "problems", "other")
 _UNIT = r"(?:条|件|元|万元|次|人次|个|人)"
 _RUN = re.compile(r"[\s\u3000]*(\d[\d\s.]*)")
 
@@ -443,9 +445,11 @@ def extract_pre2019(layout: Layout, year: int | None) -> dict[str, Any]:
             )
         elif not any(w.get("row") == key for w in warnings):
             figures[key] = fig
+    sections = split_sections(text)
     return {
         "era": era_of(year),
-        "sections": split_sections(text),
+        "sections": sections,
+        "contract_sections": {k: v for k, v in sections.items() if k in CONTRACT_SECTIONS},
         "figures": figures,
         "checks": checks,
         "warnings": warnings,

@@ -176,3 +176,64 @@ def test_mojibake_text_layer_is_garbled(text, garbled):
     chars, is_garbled = page_chars(pdf[0].get_textpage())
     assert chars or garbled
     assert is_garbled is garbled
+
+
+def test_page_full_of_lines_is_read_as_text_in_bounded_time():
+    """A vector drawing (thousands of thin paths) is not a table: the page
+    is read as text lines instead of a quadratic rule search."""
+    from extract.readers.pdf import Char, Rule, items_from_chars
+
+    chars = [Char(ch, 50 + 12 * i, 700, 60 + 12 * i, 711) for i, ch in enumerate("行政许可")]
+    chars.append(Char("5", 300, 700, 306, 711))
+    horizontal = [Rule(float(y), 0.0, 500.0) for y in range(0, 1000)]
+    vertical = [Rule(float(x), 0.0, 800.0) for x in range(0, 1000)]
+    items, tables = items_from_chars(chars, horizontal, vertical, page_no=1)
+    assert tables == 0
+    row = next(i for i in items if isinstance(i, SourceRow))
+    assert [c.text for c in row.cells] == ["行政许可", "5"]
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_rotated_page_is_read_upright(rotation):
+    """A landscape table printed on a portrait page with /Rotate: the text
+    is drawn turned the other way so that it reads upright on screen."""
+    import ctypes
+    import io
+    import math
+
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    width, height = 300.0, 400.0
+    doc = pypdfium2.PdfDocument.new()
+    page = doc.new_page(width, height)
+    # display position (x, y) -> user space, and the text direction, per /Rotate
+    angle = math.radians(rotation)
+    cos, sin = round(math.cos(angle)), round(math.sin(angle))
+    disp_w, disp_h = (height, width) if rotation in (90, 270) else (width, height)
+
+    def to_user(x, y):
+        if rotation == 90:
+            return width - y, x
+        if rotation == 180:
+            return width - x, height - y
+        if rotation == 270:
+            return y, height - x
+        return x, y
+
+    for text, x, y in [("Licensing", 30, disp_h - 60), ("447", 220, disp_h - 60),
+                       ("Punishment", 30, disp_h - 90), ("3985", 220, disp_h - 90)]:  # fmt: skip
+        obj = pdfium_c.FPDFPageObj_NewTextObj(doc.raw, b"Helvetica", ctypes.c_float(12))
+        buf = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
+        pdfium_c.FPDFText_SetText(obj, ctypes.cast(buf, ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
+        ux, uy = to_user(x, y)
+        # rotate the glyphs counter-clockwise by the page's clockwise /Rotate
+        pdfium_c.FPDFPageObj_Transform(obj, cos, sin, -sin, cos, ux, uy)
+        pdfium_c.FPDFPage_InsertObject(page.raw, obj)
+    pdfium_c.FPDFPage_GenerateContent(page.raw)
+    page.set_rotation(rotation)
+    out = io.BytesIO()
+    doc.save(out)
+    assert disp_w > 0
+    rows = [[c.text for c in r.cells] for r in read_pdf(out.getvalue()).rows()]
+    assert rows == [["Licensing", "447"], ["Punishment", "3985"]]

@@ -4,6 +4,7 @@ broken across pages, labels wrapping inside cells), scored against the
 HTML twin's truth."""
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,7 +14,12 @@ import pytest
 from extract import extract
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-DOCS = ["fujian_pingtan_caijin_2019.html", "jiangsu_suqian_shuyang_county_fgj_2023.html"]
+DOCS = [
+    "fujian_pingtan_caijin_2019.html",
+    "jiangsu_suqian_shuyang_county_fgj_2023.html",
+    "fujian_pingtan_zone_2019.html",  # underlined labels: underlines are not row borders
+]
+BORDERLESS = "fujian_pingtan_zone_2023.html"
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +31,11 @@ def printed(tmp_path_factory):
     profile = out / "profile"
     for name in DOCS:
         shutil.copy(CORPUS / "docs" / name, out / name)
+    # The same page with every border removed: a table without rules.
+    html = (CORPUS / "docs" / BORDERLESS).read_text(encoding="utf-8", errors="replace")
+    html = re.sub(r"border[-a-z]*\s*:[^;\"']*;?", "", html, flags=re.I)
+    html = re.sub(r"\sborder=\"?\d+\"?", "", html, flags=re.I)
+    (out / f"nb_{BORDERLESS}").write_text(html, encoding="utf-8")
     subprocess.run(
         [
             soffice,
@@ -35,6 +46,7 @@ def printed(tmp_path_factory):
             "--outdir",
             str(out),
             *(str(out / n) for n in DOCS),
+            str(out / f"nb_{BORDERLESS}"),
         ],
         check=True,
         capture_output=True,
@@ -60,3 +72,16 @@ def test_office_pdf_has_no_wrong_value(printed, name):
     warned = {(w.get("table"), w.get("row")) for w in record["warnings"]}
     warned_tables = {w.get("table") for w in record["warnings"]}
     assert all(k[:2] in warned or k[0] in warned_tables for k in want if k not in got)
+
+
+def test_borderless_table_never_gives_a_wrong_value(printed):
+    """Without rules, rows come from text lines; a label wrapped around its
+    numbers is gathered from the lines above and below. What cannot be
+    aligned is left out, never guessed."""
+    pdf = printed / f"nb_{BORDERLESS}".replace(".html", ".pdf")
+    record = extract(pdf.read_bytes(), name=pdf.name)
+    truth = json.loads((CORPUS / "truth" / f"{BORDERLESS}.json").read_text())
+    want = {(c["table"], c["row"], c["col"]): c["value"] for c in truth["cells"]}
+    got = {(c["table"], c["row"], c["col"]): c["value"] for c in record["cells"]}
+    assert {k: got[k] for k in got if k in want and got[k] != want[k]} == {}
+    assert sum(1 for k in want if k in got) >= 0.6 * len(want)

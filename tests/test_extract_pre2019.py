@@ -127,3 +127,19 @@ def test_2014_national_table_rows_and_their_sums():
     assert figs["requests_completed"]["cumulative"] == 40
     assert figs["replies_already_public"]["value"] == 1
     assert figs["replies_amend"]["value"] == 0
+
+
+def test_pre2019_narrative_fills_the_record_sections():
+    name = "fujian_pingtan_zone_2015.txt"
+    record = extract((DOCS / name).read_bytes(), name=name)
+    sections = record["sections"]
+    assert set(sections) <= {
+        "overview",
+        "proactive",
+        "requests",
+        "review_litigation",
+        "problems",
+        "other",
+    }
+    assert "未收到有关政府信息公开行政复议" in sections["review_litigation"]
+    assert "主要问题" in sections["problems"]

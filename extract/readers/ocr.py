@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import shutil
 from functools import lru_cache
@@ -73,7 +74,10 @@ def _rapid_engine() -> Any:
             "Global.use_cls": False,
             "Det.limit_type": "max",
             "Det.limit_side_len": 1600,
-            "EngineConfig.onnxruntime.intra_op_num_threads": 2,
+            # one core per document: batch workers run side by side
+            "EngineConfig.onnxruntime.intra_op_num_threads": int(
+                os.environ.get("XXGK_OCR_THREADS", "1")
+            ),
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
     )

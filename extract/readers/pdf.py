@@ -23,6 +23,7 @@ empty is rendered and read by OCR when OCR is installed
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import statistics
@@ -37,6 +38,7 @@ _BARE_PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _NUMBER = re.compile(r"^[-+]?\d[\d,，.]*%?$")
 _RULE_THICKNESS = 3.5  # points: thinner than this is a line, not a box
 _TOL = 1.5  # points: rules closer than this are the same rule
+_MAX_RULES = 1500  # more thin paths on one page is a drawing (bounded work)
 
 
 @dataclass
@@ -306,9 +308,15 @@ def _grid_rows(
                 if xs[j] <= c.cx <= xs[j + 1]:
                     cells[j].append(c)
                     break
-        if built and built[-1][0] == i - 1 and _one_row(grid, ys[i], xs, cells, built[-1], tol):
+        # The grid's first band may end a row begun on the previous page
+        # (see _continue_across_pages): it never takes the band below.
+        # Bands in between without any text do not separate two bands.
+        if built and _one_row(
+            grid, ys[built[-1][0] + 1 : i + 1], xs, cells, built[-1], tol, labels=len(built) > 1
+        ):
             for mine, theirs in zip(cells, built[-1][2], strict=True):
                 theirs.extend(mine)
+            built[-1] = (i, built[-1][1], built[-1][2])
             continue
         built.append((i, xs, cells))
     rows = []
@@ -322,11 +330,15 @@ def _grid_rows(
             else:
                 where["bbox"] = [xs[j], bottom, xs[j + 1], top]
             out_cells.append(SourceCell(_text(cell) if cell else "", pos=j, where=where))
+        # A band with text but no number at all is a heading or the first
+        # line of a label cut apart from its numbers: its empty cells are not
+        # printed blanks (padded rows keep the mapper from placing them).
+        no_number = not any(_NUMBER.match(c.text) for c in out_cells if c.text)
         rows.append(
             SourceRow(
                 out_cells,
                 where={"page": page_no, "table": table, "row": i, "top": top},
-                padded=False,
+                padded=no_number,
                 positional=False,
                 table_index=table,
             )
@@ -336,11 +348,12 @@ def _grid_rows(
 
 def _one_row(
     grid: _Grid,
-    y: float,
+    boundaries: list[float],
     xs: list[float],
     cells: list[list[Char]],
     prev: tuple[int, list[float], list[list[Char]]],
     tol: float,
+    labels: bool = True,
 ) -> bool:
     """Whether a band is the same table row as the band above: the same
     column spans, no rule at the boundary under any column holding text in
@@ -349,10 +362,27 @@ def _one_row(
     _, pxs, pcells = prev
     if len(pxs) != len(xs) or any(abs(a - b) > tol for a, b in zip(pxs, xs, strict=True)):
         return False
+
+    def texts(band: list[list[Char]]) -> list[str]:
+        return ["".join(c.text for c in cell) for cell in band]
+
+    above, here = texts(pcells), texts(cells)
+    if (
+        labels
+        and any(above)
+        and not any(_NUMBER.match(t) for t in above)
+        and any(_NUMBER.match(t) for t in here)
+        and not any(t and _NUMBER.match(here[j]) for j, t in enumerate(above))
+    ):
+        # A label's first lines above the band holding its numbers, with no
+        # text above a number (that would be a header row): one row, whatever
+        # the rules say (a rule there is the label's underline or a border
+        # the converter drew through a wrapped cell).
+        return True
     for j, (mine, theirs) in enumerate(zip(cells, pcells, strict=True)):
         if not mine and not theirs:
             continue
-        if _crossed(grid, y, xs[j], xs[j + 1], tol):
+        if any(_crossed(grid, y, xs[j], xs[j + 1], tol) for y in boundaries):
             return False
         if (
             mine
@@ -364,14 +394,97 @@ def _one_row(
     return True
 
 
+_ENUM_START = re.compile(
+    r"^(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)"
+)
+
+
+@dataclass
+class _Line:
+    n: int
+    chars: list[Char]
+    text: str
+    segs: list[list[Char]]
+    texts: list[str]
+    is_row: bool
+    used: bool = False
+
+    @property
+    def top(self) -> float:
+        return max(c.top for c in self.chars)
+
+    @property
+    def bottom(self) -> float:
+        return min(c.bottom for c in self.chars)
+
+    @property
+    def height(self) -> float:
+        return statistics.median(c.height for c in self.chars) or 10.0
+
+
+def _wrapped_label(lines: list[_Line], k: int) -> list[_Line]:
+    """Label lines of a row printed as numbers only (a table without rules
+    whose label wraps and whose numbers sit in the middle of the cell): the
+    text lines just above, back to one starting with an enumeration mark,
+    and those just below that do not start a new label; all left of the
+    first number and no more than a line's gap apart."""
+    row = lines[k]
+    first_number = row.segs[0][0].left
+    h = row.height
+
+    def fits(line: _Line) -> bool:
+        return not line.is_row and not line.used and line.chars[-1].right < first_number
+
+    above: list[_Line] = []
+    edge = row
+    for line in reversed(lines[:k]):
+        if not fits(line) or line.bottom - edge.top > 1.6 * h:
+            break
+        above.insert(0, line)
+        edge = line
+        if _ENUM_START.match(line.text):
+            break
+    if above and not _ENUM_START.match(above[0].text):
+        above = []
+    below: list[_Line] = []
+    edge = row
+    for line in lines[k + 1 :]:
+        if not fits(line) or edge.bottom - line.top > 1.6 * h or _ENUM_START.match(line.text):
+            break
+        below.append(line)
+        edge = line
+    return [*above, *below] if above else []
+
+
 def _free_items(chars: list[Char], page_no: int) -> list[tuple[float, Paragraph | SourceRow]]:
     """Text outside ruled tables: a line of label + spaced numbers is a row
-    (a table without rules), other lines are joined into paragraphs."""
+    (a table without rules; a row of numbers alone takes its wrapped label
+    from the lines around it), other lines are joined into paragraphs."""
     out: list[tuple[float, Paragraph | SourceRow]] = []
-    lines = _lines(chars)
-    if not lines:
+    raw = _lines(chars)
+    if not raw:
         return out
-    margin = min(line[0].left for line in lines)
+    lines: list[_Line] = []
+    for n, line in enumerate(raw, start=1):
+        text = "".join(c.text for c in line)
+        # "-3-", "第 3 页" anywhere; a bare "3" only as the page's first or
+        # last line (a row of values "0000000" is not a page number).
+        if _FOOTER.match(text) or (_BARE_PAGE_NUMBER.match(text) and n in (1, len(raw))):
+            continue
+        segs = _segments(line)
+        texts = ["".join(c.text for c in s) for s in segs]
+        numbers = sum(1 for t in texts if _NUMBER.match(t))
+        is_row = len(segs) >= 2 and numbers >= 1 and numbers >= len(segs) - 2
+        lines.append(_Line(n, line, text, segs, texts, is_row))
+    labels: dict[int, list[_Line]] = {}
+    for k, line in enumerate(lines):
+        if line.is_row and all(_NUMBER.match(t) for t in line.texts):
+            found = _wrapped_label(lines, k)
+            for used in found:
+                used.used = True
+            if found:
+                labels[k] = found
+    margin = min(line.chars[0].left for line in lines) if lines else 0.0
     para: list[str] = []
     para_top = 0.0
     para_line = 0
@@ -385,32 +498,31 @@ def _free_items(chars: list[Char], page_no: int) -> list[tuple[float, Paragraph 
             )
         para = []
 
-    for n, line in enumerate(lines, start=1):
-        text = "".join(c.text for c in line)
-        # "-3-", "第 3 页" anywhere; a bare "3" only as the page's first or
-        # last line (a row of values "0000000" is not a page number).
-        if _FOOTER.match(text) or (_BARE_PAGE_NUMBER.match(text) and n in (1, len(lines))):
+    for k, line in enumerate(lines):
+        if line.used:
             continue
-        top = max(c.top for c in line)
-        segs = _segments(line)
-        texts = ["".join(c.text for c in s) for s in segs]
-        numbers = sum(1 for t in texts if _NUMBER.match(t))
-        if len(segs) >= 2 and numbers >= 1 and numbers >= len(segs) - 2:
+        if line.is_row:
             flush()
             cells = [
-                SourceCell(t, pos=i, where={"page": page_no, "line": n, **_provenance(s)})
-                for i, (t, s) in enumerate(zip(texts, segs, strict=True))
+                SourceCell(t, pos=i, where={"page": page_no, "line": line.n, **_provenance(s)})
+                for i, (t, s) in enumerate(zip(line.texts, line.segs, strict=True))
             ]
-            out.append((top, SourceRow(cells, where={"page": page_no, "line": n}, padded=True)))
+            if k in labels:
+                parts = labels[k]
+                label_chars = [c for p in parts for c in p.chars]
+                where = {"page": page_no, "line": parts[0].n, **_provenance(label_chars)}
+                cells.insert(0, SourceCell("".join(p.text for p in parts), where=where))
+            row = SourceRow(cells, where={"page": page_no, "line": line.n}, padded=True)
+            out.append((line.top, row))
             continue
-        h = statistics.median(c.height for c in line) or 10.0
-        if para and (line[0].left > margin + 1.2 * h or prev_bottom - top > 1.5 * h):
+        h = line.height
+        if para and (line.chars[0].left > margin + 1.2 * h or prev_bottom - line.top > 1.5 * h):
             flush()
-        prev_bottom = min(c.bottom for c in line)
+        prev_bottom = line.bottom
         if not para:
-            para_top, para_line = top, n
-        para.append(text)
-        if len(segs) > 1 or line[-1].text in "。：:；;":
+            para_top, para_line = line.top, line.n
+        para.append(line.text)
+        if len(line.segs) > 1 or line.chars[-1].text in "。：:；;":
             flush()
     flush()
     return out
@@ -423,12 +535,17 @@ def _drop_underlines(horizontal: list[Rule], chars: list[Char], tol: float) -> l
     if not horizontal or not chars:
         return horizontal
     edge = max(tol, 3.0)
+    by_bottom = sorted(chars, key=lambda c: c.bottom)
+    bottoms = [c.bottom for c in by_bottom]
+    reach = 0.5 * max(c.height for c in chars) + 1
     keep = []
     for r in horizontal:
+        lo = bisect.bisect_left(bottoms, r.pos - 0.5)
+        hi = bisect.bisect_right(bottoms, r.pos + reach)
         above = [
             c
-            for c in chars
-            if -0.5 <= c.bottom - r.pos <= 0.5 * c.height + 1
+            for c in by_bottom[lo:hi]
+            if c.bottom - r.pos <= 0.5 * c.height + 1
             and c.right > r.start - edge
             and c.left < r.end + edge
         ]
@@ -452,6 +569,9 @@ def items_from_chars(
     """A page's characters and ruling lines as items in reading order (ruled
     tables as rows, the rest as text lines), and the number of tables. Used
     for text-layer pages and, with OCR boxes as characters, for images."""
+    if len(horizontal) + len(vertical) > _MAX_RULES:
+        # a vector drawing, not a table: read the page as text lines
+        horizontal, vertical = [], []
     horizontal = _merge(_drop_underlines(horizontal, chars, tol), tol)
     vertical = _merge(vertical, tol)
     grids = _grids(horizontal, vertical, tol=max(tol, 2.0))
@@ -474,6 +594,57 @@ def items_from_chars(
     return [item for _, item in placed], len(grids)
 
 
+def _rotate_box(
+    box: tuple[float, float, float, float], rotation: int, width: float, height: float
+) -> tuple[float, float, float, float]:
+    """A box in PDF user space as seen on the displayed page (/Rotate is
+    clockwise; ``width``/``height`` of the unrotated media box)."""
+    left, bottom, right, top = box
+    corners = [(left, bottom), (right, top)]
+    if rotation == 90:
+        pts = [(y, width - x) for x, y in corners]
+    elif rotation == 180:
+        pts = [(width - x, height - y) for x, y in corners]
+    elif rotation == 270:
+        pts = [(height - y, x) for x, y in corners]
+    else:
+        return box
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _upright(
+    page: Any, chars: list[Char], horizontal: list[Rule], vertical: list[Rule]
+) -> tuple[list[Char], list[Rule], list[Rule]]:
+    """Characters and rules of a page with /Rotate turned the way a reader
+    sees it (landscape tables printed on rotated portrait pages)."""
+    rotation = page.get_rotation() % 360
+    if rotation not in (90, 180, 270):
+        return chars, horizontal, vertical
+    left, bottom, right, top = page.get_mediabox()
+    w, h = right - left, top - bottom
+
+    def turn(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        return _rotate_box(
+            (box[0] - left, box[1] - bottom, box[2] - left, box[3] - bottom), rotation, w, h
+        )
+
+    out_chars = [
+        Char(c.text, *turn((c.left, c.bottom, c.right, c.top)), score=c.score) for c in chars
+    ]
+    boxes = [(r.start, r.pos, r.end, r.pos) for r in horizontal]
+    boxes += [(r.pos, r.start, r.pos, r.end) for r in vertical]
+    out_h: list[Rule] = []
+    out_v: list[Rule] = []
+    for box in boxes:
+        x0, y0, x1, y1 = turn(box)
+        if y1 - y0 <= x1 - x0:
+            out_h.append(Rule((y0 + y1) / 2, x0, x1))
+        else:
+            out_v.append(Rule((x0 + x1) / 2, y0, y1))
+    return out_chars, out_h, out_v
+
+
 def read_page(page: Any, textpage: Any, page_no: int, table_base: int) -> tuple[list, int, bool]:
     """Items of one page in reading order, tables found, and whether the
     text layer was garbled (then the items are empty)."""
@@ -481,6 +652,7 @@ def read_page(page: Any, textpage: Any, page_no: int, table_base: int) -> tuple[
     if garbled:
         return [], 0, True
     horizontal, vertical = page_rules(page)
+    chars, horizontal, vertical = _upright(page, chars, horizontal, vertical)
     items, found = items_from_chars(chars, horizontal, vertical, page_no, table_base)
     return items, found, False
 
