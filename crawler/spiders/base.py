@@ -261,12 +261,9 @@ class PortalSpider(scrapy.Spider):
     def attachments(self, response) -> list[tuple[str, str]]:
         """(url, link text) of the documents a report page carries: links to
         files in the article body, and images in it (图片版 reports)."""
-        area = None
-        for css in self.portal.get("selectors", {}).get("content", []) or CONTENT_AREAS:
-            found = response.css(css)
-            if found:
-                area = found[0]
-                break
+        selectors = self.portal.get("selectors", {}).get("content") or CONTENT_AREAS
+        found = response.css(", ".join(selectors))  # one query: the first in the page wins
+        area = found[0] if found else None
         scope = area if area is not None else response
         out: list[tuple[str, str]] = []
         for a in scope.css("a[href]"):
