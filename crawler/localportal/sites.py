@@ -604,6 +604,7 @@ class Trs(Site):
     def __init__(self, lp):
         super().__init__(lp, "local_trs", "武汉市临江区", "临江区", "420199", 2)
         self.nocharset_report = None
+        self.bom_report = None
         slugs = {}
         for r in self.reports:
             gov = r.short.endswith(("街道", "镇")) or r.agency.endswith("区人民政府")
@@ -623,6 +624,9 @@ class Trs(Site):
             if r.kind == "html" and self.nocharset_report is None and gov:
                 r.encoding = "none"
                 self.nocharset_report = r
+            elif r.kind == "html" and self.bom_report is None and not gov:
+                r.encoding = "bom"  # UTF-8 with a byte-order mark, no charset anywhere
+                self.bom_report = r
         self.departments = sorted((slug, agency) for agency, slug in slugs.items())
         for i, d in enumerate(self.distractors):
             d.column = (
@@ -637,6 +641,19 @@ class Trs(Site):
 
     def handle(self, req: Req) -> Resp:
         p = req.path
+        if (
+            self.lp.hostile
+            and p.endswith(".shtml")
+            and "SERVERID=" not in req.headers.get("cookie", "")
+        ):
+            # A load-balancer cookie gate: 302 to the same URL with Set-Cookie
+            # (portals.md §12.1, openresty/SERVERID); loops unless cookies are kept.
+            return Resp(
+                302,
+                b"",
+                "text/html",
+                {"Location": p, "Set-Cookie": "SERVERID=a1b2c3|1700000000|1700000000; Path=/"},
+            )
         if p in ("/", "/index.shtml"):
             return self.home(
                 '<a href="/zwgk/zfxxgknb/index.shtml">政府信息公开年报</a>'
@@ -693,14 +710,17 @@ class Trs(Site):
             )
         content += self.hostile_extras(r)
         index = f"{self.code}-{r.published.year}-{int(r.key[:5], 16)}"
-        charset = None if r.encoding == "none" else "utf-8"
+        charset = None if r.encoding in ("none", "bom") else "utf-8"
         meta = f'<meta name="ArticleTitle" content="{E(r.title)}"><meta name="ContentSource" content="{E(r.agency)}">'
         body = f'<h1>{E(r.title)}</h1>{meta_table(r, index)}<div class="TRS_Editor">{content}</div>'
-        return html_resp(
+        resp = html_resp(
             page(r.title, body, meta=meta, charset=charset),
             header_charset=charset is not None,
             last_modified=r.published,
         )
+        if r.encoding == "bom":
+            resp.body = b"\xef\xbb\xbf" + resp.body
+        return resp
 
 
 # -----------------------------------------------------------------------------
