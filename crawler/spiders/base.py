@@ -256,6 +256,9 @@ class PortalSpider(scrapy.Spider):
                     "year": year,
                 },
                 meta={"xxgk_role": "attachment"},
+                # Unfiltered, so that a redirect loop ends in "max redirections"
+                # (and is logged) instead of vanishing in the dupefilter.
+                dont_filter=True,
             )
 
     def attachments(self, response) -> list[tuple[str, str]]:
@@ -270,7 +273,7 @@ class PortalSpider(scrapy.Spider):
             href = a.attrib["href"]
             if ATTACHMENT.search(href) and not href.startswith(("javascript:", "mailto:")):
                 out.append((href, self.link_title(a)))
-        if area is not None:
+        if area is not None and not out:  # a 图片版 report: the images are the report
             for img in area.css("img[src]"):
                 out.append((img.attrib["src"], clean(img.attrib.get("alt"))))
         seen, unique = set(), []
