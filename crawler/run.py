@@ -131,7 +131,6 @@ def worker_settings(job: dict[str, Any], portal: dict[str, Any]):
     s.set("XXGK_RUN", job["run"])
     if not job["polite"]:
         s.set("DOWNLOAD_DELAY", 0)
-        s.set("RANDOMIZE_DOWNLOAD_DELAY", False)
         s.set("AUTOTHROTTLE_ENABLED", False)
         s.set("CONCURRENT_REQUESTS", 32)
         s.set("CONCURRENT_REQUESTS_PER_DOMAIN", 32)
@@ -179,7 +178,7 @@ def worker(job_path: str) -> int:
     job = json.loads(Path(job_path).read_text("utf-8"))
     base = worker_settings(job, job["portals"][0])
     done: list[str] = []
-    process = CrawlerProcess(base, install_root_handler=True)
+    process = CrawlerProcess(base)
     for portal in job["portals"]:
         settings = worker_settings(job, portal)
         overrides = {

@@ -44,6 +44,13 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up (a cancelled oversized download) is normal."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 def _handler_for(site, lp: LocalPortal):
     class Handler(BaseHTTPRequestHandler):
