@@ -49,6 +49,7 @@ PAGES = {
         ("index", "GET", "/zwgk/zfxxgknb/index.shtml", None),
         ("index_1", "GET", "/zwgk/zfxxgknb/index_1.shtml", None),
         ("departments", "GET", "/zwgk/bmxxgk/index.shtml", None),
+        ("shell", "GET", "/zwgk/bmxxgk/bm04/index.shtml", None),
     ],
 }
 

@@ -167,7 +167,13 @@ def test_trs_pages_from_create_page_html_and_department_columns():
     assert not by_callback(requests, "parse_listing")
     _, requests = run(spider.parse_listing, response("local_trs", "departments"))
     depts = by_callback(requests, "parse_listing")
-    assert len(depts) == 4 and all(r.url.endswith("/zfxxgkndbg/index.shtml") for r in depts)
+    assert len(depts) == 4
+    assert sum(r.url.endswith("/zfxxgkndbg/index.shtml") for r in depts) == 3
+    # the fourth goes through a script-only shell page, whose target is followed
+    items, requests = run(spider.parse_listing, response("local_trs", "shell"))
+    assert len(items[0].body) < 200
+    (target,) = by_callback(requests, "parse_listing")
+    assert target.url == BASE + "/zwgk/bmxxgk/bm04/zfxxgkndbg/index.shtml"
 
 
 def test_trs_attachment_uses_href_not_oldsrc_and_no_charset_page_decodes():

@@ -660,11 +660,18 @@ class Trs(Site):
                 '<a href="/zwgk/bmxxgk/index.shtml">部门信息公开</a>'
             )
         if p == "/zwgk/bmxxgk/index.shtml":
+            # The last department's link goes through a JS redirect shell.
             links = "".join(
-                f'<li><a href="./{s}/zfxxgkndbg/index.shtml">{E(a)}政府信息公开年报</a></li>'
-                for s, a in self.departments
+                f'<li><a href="./{s}/{"index.shtml" if i == len(self.departments) - 1 else "zfxxgkndbg/index.shtml"}">'
+                f"{E(a)}政府信息公开年报</a></li>"
+                for i, (s, a) in enumerate(self.departments)
             )
             return html_resp(page("部门信息公开", f"<ul>{links}</ul>"))
+        m = re.fullmatch(r"/zwgk/bmxxgk/(bm\d+)/index\.shtml", p)
+        if m:
+            # A ~160-byte shell page (portals.md §12.2): only a script redirect.
+            shell = f'<html><head><script>location.replace("/zwgk/bmxxgk/{m[1]}/zfxxgkndbg/index.shtml");</script></head></html>'
+            return html_resp(shell)
         m = re.fullmatch(
             r"(/zwgk/(?:zfxxgknb|bmxxgk/bm\d+/zfxxgkndbg)/)(?:index(?:_(\d+))?\.shtml)?", p
         )

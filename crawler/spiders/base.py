@@ -44,6 +44,9 @@ CONTENT_AREAS = (
     ".article_con",
     ".bt-mian",
 )
+SHELL_REDIRECT = re.compile(
+    r"""(?:location\.replace\(|location(?:\.href)?\s*=)\s*["']([^"']+)["']"""
+)
 CDATA_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 YEAR_TEXT = re.compile(r"^\s*(?:19|20)\d{2}\s*年?度?\s*$")
 COLUMN_TEXT = re.compile(r"年报|年度报告|信息公开工作报告")
@@ -122,6 +125,9 @@ class PortalSpider(scrapy.Spider):
         """What every listing page gives: its fetch record, its report links
         and its sub-column links (``anchors``: default all links of the page)."""
         yield self.fetched(response, "listing")
+        shell = SHELL_REDIRECT.search(response.text) if len(response.body) < 2048 else None
+        if shell:  # a script-only shell page: its target is the listing
+            yield self.listing_request(response.urljoin(shell[1]), cb_kwargs={"column": column})
         anchors = response.css("a[href]") if anchors is None else anchors
         yield from self.report_links(response, anchors, column)
         yield from self.subcolumn_requests(response, anchors, column_url)
