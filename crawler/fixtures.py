@@ -51,6 +51,10 @@ PAGES = {
         ("departments", "GET", "/zwgk/bmxxgk/index.shtml", None),
         ("shell", "GET", "/zwgk/bmxxgk/bm04/index.shtml", None),
     ],
+    "local_gkmlpt": [
+        ("index", "GET", "/gkmlpt/index", None),
+        ("api_page1", "GET", "/gkmlpt/api/all/3521?page=1&sid=755041", None),
+    ],
 }
 
 
@@ -71,6 +75,10 @@ def record(out: Path) -> None:
         pages = {pid: list(p) for pid, p in PAGES.items()}
         # Articles chosen by what they show: attachment kinds, GBK, no charset.
         hanweb, jpaas, trs = sites["local_hanweb"], sites["local_jpaas"], sites["local_trs"]
+        gkmlpt = sites["local_gkmlpt"]
+        pages["local_gkmlpt"] += [
+            ("article_pdf", "GET", next(r.url for r in gkmlpt.reports if r.kind == "pdf"), None),
+        ]
         pages["local_hanweb"] += [
             ("article_gbk", "GET", hanweb.gbk_report.url, None),
             ("article_pdf", "GET", next(r.url for r in hanweb.reports if r.kind == "pdf"), None),

@@ -35,6 +35,7 @@ SPIDERS = {
     "hanweb_classic": "crawler.spiders.hanweb_classic.HanwebClassicSpider",
     "hanweb_jpaas": "crawler.spiders.hanweb_jpaas.HanwebJpaasSpider",
     "trs": "crawler.spiders.trs.TrsSpider",
+    "gkmlpt": "crawler.spiders.gkmlpt.GkmlptSpider",
     "generic": "crawler.spiders.generic.GenericSpider",
 }
 

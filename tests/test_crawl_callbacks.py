@@ -14,6 +14,7 @@ from scrapy.http import Headers, Request
 from scrapy.responsetypes import responsetypes
 
 from crawler.items import FetchedDocument
+from crawler.spiders.gkmlpt import GkmlptSpider
 from crawler.spiders.hanweb_classic import HanwebClassicSpider
 from crawler.spiders.hanweb_jpaas import HanwebJpaasSpider
 from crawler.spiders.trs import TrsSpider
@@ -184,3 +185,42 @@ def test_trs_attachment_uses_href_not_oldsrc_and_no_charset_page_decodes():
     items, _ = run(spider.parse_report, response("local_trs", "article_nocharset", title=None))
     assert items[0].content_type == "text/html"
     assert "政府信息公开" in items[0].title and items[0].year_hint is not None
+
+
+def test_gkmlpt_config_tree_and_json_api():
+    spider = GkmlptSpider(portal=json.dumps(portal("local_gkmlpt", "gkmlpt")))
+    _, requests = run(spider.parse_listing, response("local_gkmlpt", "index"))
+    (api,) = by_callback(requests, "parse_api")  # only the 年报 category, not the 指南
+    assert urlsplit(api.url).path == "/gkmlpt/api/all/3521"
+    assert parse_qs(urlsplit(api.url).query) == {"page": ["1"], "sid": ["755041"]}
+    resp = response(
+        "local_gkmlpt", "api_page1", category=3521, sid="755041", page=1, column="政府信息公开年报"
+    )
+    items, requests = run(spider.parse_api, resp)
+    assert items[0].role == "listing"
+    reports = by_callback(requests, "parse_report")
+    data = json.loads(resp.body)
+    titles = [a["title"] for a in data["articles"]]
+    assert [r.cb_kwargs["title"] for r in reports] == [
+        t
+        for t in titles
+        if "指南" not in t
+        and "决算" not in t
+        and "通知" not in t
+        and "统计年报" not in t
+        and "要点" not in t
+        and "图解" not in t
+    ]
+    assert all("/gkmlpt/content/" in r.url for r in reports)
+    pages = by_callback(requests, "parse_api")
+    assert [r.cb_kwargs["page"] for r in pages] == list(
+        range(2, -(-data["classify"]["post_count"] // len(data["articles"])) + 1)
+    )
+
+
+def test_gkmlpt_article_publisher_and_attachment():
+    spider = GkmlptSpider(portal=json.dumps(portal("local_gkmlpt", "gkmlpt")))
+    items, requests = run(spider.parse_report, response("local_gkmlpt", "article_pdf", title=None))
+    assert items[0].agency_hint.startswith("广州市临海区") and items[0].year_hint
+    (att,) = by_callback(requests, "parse_attachment")
+    assert "/attachment/0/" in att.url and att.url.endswith(".pdf")

@@ -1,5 +1,5 @@
 """A local portal for tests, the benchmark and ``xxgk demo``: the Hanweb
-classic, Hanweb jpaas and TRS family sites, plus a set of blocked portals,
+classic, Hanweb jpaas, TRS and gkmlpt family sites, plus a set of blocked portals,
 each on its own 127.0.0.1 port (random), served from background threads.
 
     with LocalPortal(hostile=True) as lp:
@@ -28,6 +28,7 @@ from crawler.localportal.content import Report, cells_of
 from crawler.localportal.documents import docs_from_docx, docx_bytes, render
 from crawler.localportal.sites import (
     Blocked,
+    Gkmlpt,
     HanwebClassic,
     HanwebJpaas,
     Req,
@@ -138,7 +139,7 @@ class LocalPortal:
         self.lock = threading.Lock()
         self.doc_lock = threading.Lock()
         self.requests: list[tuple[str, str, str]] = []
-        self.sites = [HanwebClassic(self), HanwebJpaas(self), Trs(self)]
+        self.sites = [HanwebClassic(self), HanwebJpaas(self), Trs(self), Gkmlpt(self)]
         self.blocked = Blocked(self)
         self._servers: list[_Server] = []
         self._docs: dict[tuple, bytes] = {}
@@ -186,6 +187,7 @@ class LocalPortal:
                 ],
                 "hanweb_jpaas": [f"/col/col{HanwebJpaas.ROOT}/index.html"],
                 "trs": ["/zwgk/zfxxgknb/index.shtml", "/zwgk/bmxxgk/index.shtml"],
+                "gkmlpt": ["/gkmlpt/index"],
             }[site.family]
             out.append(
                 {

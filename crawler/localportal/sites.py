@@ -731,6 +731,124 @@ class Trs(Site):
 
 
 # -----------------------------------------------------------------------------
+# Guangdong gkmlpt
+# -----------------------------------------------------------------------------
+
+
+class Gkmlpt(Site):
+    """A Guangdong 政府信息公开目录管理平台 (portals.md §8): ``/gkmlpt/index``
+    carries ``window._CONFIG = {SID, TREE}``; ``/gkmlpt/api/all/{cat}?page=N&sid=``
+    answers JSON (``classify.post_count``, ``articles[]`` with ``title``,
+    ``publisher``, ``url``, ``attachment[]``); articles are
+    ``/gkmlpt/content/{a}/{b}/post_{id}.html``. HTTP only, as on real sites."""
+
+    family = "gkmlpt"
+    SID = "755041"
+    CAT_REPORTS = 3521
+    CAT_GUIDE = 3520
+    PER_PAGE = 10
+
+    def __init__(self, lp):
+        super().__init__(lp, "local_gkmlpt", "广州市临海区", "临海区", "440199", 3)
+        for r in self.reports:
+            post = int(r.key[:6], 16)
+            r.column = str(self.CAT_REPORTS)
+            r.url = f"/gkmlpt/content/{post % 10}/{post % 10000}/post_{post}.html"
+            if r.kind == "image":
+                r.attachment_url = f"/attachment/0/{post % 100}/{post}/{r.key[:8]}.png"
+            elif r.kind != "html":
+                r.attachment_url = f"/attachment/0/{post % 100}/{post}/{r.key[:8]}.{EXT[r.kind]}"
+        for i, d in enumerate(self.distractors):
+            d.column = str(self.CAT_REPORTS if i % 2 else self.CAT_GUIDE)
+            d.url = f"/gkmlpt/content/9/{9000 + i}/post_{9000 + i}.html"
+
+    def handle(self, req: Req) -> Resp:
+        p = req.path
+        if p == "/gkmlpt/index":
+            tree = [
+                {
+                    "id": 3500,
+                    "name": "法定主动公开内容",
+                    "children": [
+                        {"id": self.CAT_GUIDE, "name": "政府信息公开指南", "children": []},
+                        {
+                            "id": self.CAT_REPORTS,
+                            "name": "政府信息公开年报",
+                            "children": [],
+                            "post_count": len(self.items(str(self.CAT_REPORTS))),
+                        },
+                    ],
+                },
+            ]
+            config = json.dumps({"SID": self.SID, "TREE": tree}, ensure_ascii=False)
+            return html_resp(
+                page(
+                    "政府信息公开目录",
+                    f"<div id='app'></div><script>window._CONFIG = {config};</script>",
+                )
+            )
+        m = re.fullmatch(r"/gkmlpt/api/all/(\d+)", p)
+        if m:
+            if req.query.get("sid") != self.SID:
+                return Resp(200, b'{"error":"sid"}', "application/json")
+            n = int(req.query["page"]) if req.query.get("page", "").isdigit() else 1
+            n = max(1, n)  # page 0 and page 1 are the same page
+            items = self.items(m[1])
+            chunk = items[(n - 1) * self.PER_PAGE : n * self.PER_PAGE]
+            if not chunk and n > 1:
+                return not_found()
+            data = {
+                "classify": {"id": int(m[1]), "post_count": len(items)},
+                "articles": [self.article_json(i) for i in chunk],
+            }
+            return Resp(
+                200,
+                json.dumps(data, ensure_ascii=False).encode(),
+                "application/json; charset=utf-8",
+            )
+        for r in self.reports:
+            if r.attachment_url == p:
+                return self.serve_document(r.key)
+        return self.serve_page(p, "class='article-content'")
+
+    def article_json(self, item: Report | Distractor) -> dict:
+        out = {
+            "id": int(item.url.rsplit("_", 1)[1].split(".")[0]),
+            "title": item.title,
+            "publisher": getattr(item, "agency", self.district),
+            "date": int(time_of(item.published)),
+            "url": self.base_url + item.url,
+            "attachment": [],
+        }
+        if isinstance(item, Report) and item.attachment_url:
+            out["attachment"] = [
+                {
+                    "name": f"{item.title}.{EXT[item.kind]}",
+                    "url": self.base_url + item.attachment_url,
+                }
+            ]
+        return out
+
+    def article(self, r: Report) -> Resp:
+        if r.kind == "html":
+            content = self.report_body(r)
+        elif r.kind == "image":
+            content = f'<p><img src="{r.attachment_url}"></p>'
+        else:
+            content = f'<p>附件：<a href="{r.attachment_url}">{E(r.title)}.{EXT[r.kind]}</a></p>'
+        content += self.hostile_extras(r)
+        index = f"11440199MB2C{int(r.key[:4], 16):04d}/{r.published.year}-{int(r.key[4:9], 16)}"
+        body = f"<h1>{E(r.title)}</h1>{meta_table(r, index)}<div class='article-content'>{content}</div>"
+        return html_resp(page(r.title, body), last_modified=r.published)
+
+
+def time_of(d: date) -> float:
+    from datetime import UTC, datetime
+
+    return datetime(d.year, d.month, d.day, tzinfo=UTC).timestamp()
+
+
+# -----------------------------------------------------------------------------
 # Blocked portals: one per WAF / block signature (portals.md §12.1)
 # -----------------------------------------------------------------------------
 

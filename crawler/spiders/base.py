@@ -43,6 +43,7 @@ CONTENT_AREAS = (
     "#mainText",
     ".article_con",
     ".bt-mian",
+    ".article-content",
 )
 SHELL_REDIRECT = re.compile(
     r"""(?:location\.replace\(|location(?:\.href)?\s*=)\s*["']([^"']+)["']"""
