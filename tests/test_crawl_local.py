@@ -39,6 +39,7 @@ def hostile_crawl(tmp_path_factory):
             "distractors": distractors,
             "raw": (raw_after_first, raw_after_second),
             "requests": list(lp.requests),
+            "user_agents": set(lp.user_agents),
         }
 
 
@@ -127,6 +128,11 @@ def test_hostility_is_survived_without_storms(hostile_crawl):
     assert max(others) <= 3 * 3  # at most 3 tries in each of 3 crawls
     # The TRS cookie gate (302 to itself with Set-Cookie) was passed, once.
     assert 2 <= per_url[("Trs", "/zwgk/zfxxgknb/index.shtml")] <= 6
+
+
+def test_the_crawler_says_who_it_is(hostile_crawl):
+    (agent,) = hostile_crawl["user_agents"]
+    assert agent.startswith("xxgk-archive/") and "(+http" in agent
 
 
 def test_recrawl_of_unchanged_portal_adds_only_fetch_rows(hostile_crawl):

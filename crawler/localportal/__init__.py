@@ -71,6 +71,7 @@ def _handler_for(site, lp: LocalPortal):
             req = Req(method, parts.path, query, headers, parse_form(body) if body else {})
             with lp.lock:
                 lp.requests.append((method, self.path, site.__class__.__name__))
+                lp.user_agents.add(headers.get("user-agent", ""))
             try:
                 resp = None
                 if hasattr(site, "common"):
@@ -138,7 +139,8 @@ class LocalPortal:
         self.day = DEFAULT_DAY
         self.lock = threading.Lock()
         self.doc_lock = threading.Lock()
-        self.requests: list[tuple[str, str, str]] = []
+        self.requests: list[tuple[str, str, str]] = []  # (method, path, site class)
+        self.user_agents: set[str] = set()
         self.sites = [HanwebClassic(self), HanwebJpaas(self), Trs(self), Gkmlpt(self)]
         self.blocked = Blocked(self)
         self._servers: list[_Server] = []
