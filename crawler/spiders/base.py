@@ -33,6 +33,11 @@ ATTACHMENT = re.compile(
     r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|png|jpe?g|gif|tiff?)(?:$|[?#])|downfile\.jsp|down\.jsp|/attach/|/fileserver/",
     re.I,
 )
+# The same, anywhere in a page's markup: a cheap test before parsing it.
+MAYBE_ATTACHMENT = re.compile(
+    r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|png|jpe?g|gif|tiff?)\b|downfile\.jsp|down\.jsp|/attach/|/fileserver/",
+    re.I,
+)
 CONTENT_AREAS = (
     "#zoom",
     ".TRS_Editor",
@@ -271,6 +276,9 @@ class PortalSpider(scrapy.Spider):
     def attachments(self, response) -> list[tuple[str, str]]:
         """(url, link text) of the documents a report page carries: links to
         files in the article body, and images in it (图片版 reports)."""
+        text = response.text
+        if "<img" not in text and not MAYBE_ATTACHMENT.search(text):
+            return []  # nothing to find: skip building the page's tree (big tables)
         selectors = self.portal.get("selectors", {}).get("content") or CONTENT_AREAS
         found = response.css(", ".join(selectors))  # one query: the first in the page wins
         area = found[0] if found else None
