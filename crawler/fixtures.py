@@ -55,6 +55,17 @@ PAGES = {
         ("index", "GET", "/gkmlpt/index", None),
         ("api_page1", "GET", "/gkmlpt/api/all/3521?page=1&sid=755041", None),
     ],
+    "local_lonsun": [
+        ("units", "GET", "/public/column/6780000?type=4&action=rel", None),
+        ("column", "GET", "/public/column/6780002?type=3&action=list", None),
+        (
+            "fragment",
+            "GET",
+            "/site/label/8888?IsAjax=1&dataType=html&labelName=publicInfoList&siteId=6779000"
+            "&organId=6780002&catId=&type=4&pageSize=3&pageIndex=2&action=list",
+            None,
+        ),
+    ],
 }
 
 

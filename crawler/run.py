@@ -36,6 +36,7 @@ SPIDERS = {
     "hanweb_jpaas": "crawler.spiders.hanweb_jpaas.HanwebJpaasSpider",
     "trs": "crawler.spiders.trs.TrsSpider",
     "gkmlpt": "crawler.spiders.gkmlpt.GkmlptSpider",
+    "lonsun": "crawler.spiders.lonsun.LonsunSpider",
     "generic": "crawler.spiders.generic.GenericSpider",
 }
 

@@ -17,6 +17,7 @@ from crawler.items import FetchedDocument
 from crawler.spiders.gkmlpt import GkmlptSpider
 from crawler.spiders.hanweb_classic import HanwebClassicSpider
 from crawler.spiders.hanweb_jpaas import HanwebJpaasSpider
+from crawler.spiders.lonsun import LonsunSpider
 from crawler.spiders.trs import TrsSpider
 
 FIXTURES = Path(__file__).parent / "fixtures" / "portals"
@@ -224,3 +225,20 @@ def test_gkmlpt_article_publisher_and_attachment():
     assert items[0].agency_hint.startswith("广州市临海区") and items[0].year_hint
     (att,) = by_callback(requests, "parse_attachment")
     assert "/attachment/0/" in att.url and att.url.endswith(".pdf")
+
+
+def test_lonsun_units_column_script_and_fragment():
+    spider = LonsunSpider(portal=json.dumps(portal("local_lonsun", "lonsun")))
+    _, requests = run(spider.parse_listing, response("local_lonsun", "units"))
+    units = {r.url for r in by_callback(requests, "parse_listing")}
+    assert len(units) == 7 and all("type=3" in u for u in units)
+    _, requests = run(spider.parse_listing, response("local_lonsun", "column"))
+    labels = by_callback(requests, "parse_fragment")
+    q = [parse_qs(urlsplit(r.url).query) for r in labels]
+    assert [x["pageIndex"] for x in q] == [[str(n)] for n in range(1, len(q) + 1)]
+    assert len(q) >= 3 and all(x["organId"] == ["6780002"] for x in q)
+    assert all(r.headers.get("Ls-Language") == b"zh" for r in labels)
+    items, requests = run(spider.parse_fragment, response("local_lonsun", "fragment"))
+    reports = by_callback(requests, "parse_report")
+    assert items[0].role == "listing" and 1 <= len(reports) <= 3
+    assert all(urlsplit(r.url).path.startswith("/public/6780002/") for r in reports)

@@ -52,7 +52,7 @@ def test_every_report_found_and_no_distractor(hostile_crawl):
     recs = fetches(ctx, ctx["runs"][0])
     found = {r["url"] for r in recs if r["role"] == "report" and r["sha256"]}
     expected = {e["url"] for e in ctx["expected"]}
-    assert len(expected) == 4 * 49
+    assert len(expected) == 5 * 49
     assert found == expected
     assert not found & set(ctx["distractors"])
     fetched_urls = {r["url"] for r in recs}
@@ -106,10 +106,10 @@ def test_every_fetch_is_logged_with_its_fields(hostile_crawl):
             assert ctx["data"].raw.has(r["sha256"]) and r["size"] > 0
     # The oversized attachment is refused and recorded, not stored.
     big = [r for r in recs if r["url"].endswith("/big/yuanshishuju.xls")]
-    assert len(big) == 4 and all(r["error"] and not r["sha256"] for r in big)
+    assert len(big) == 5 and all(r["error"] and not r["sha256"] for r in big)
     # The looping attachment link ends as a logged error, not silently.
     loops = [r for r in recs if r["url"].endswith("/loop/a.pdf")]
-    assert len(loops) == 4 and all("redirections" in r["error"] for r in loops)
+    assert len(loops) == 5 and all("redirections" in r["error"] for r in loops)
 
 
 def test_hostility_is_survived_without_storms(hostile_crawl):
@@ -156,7 +156,7 @@ def test_revised_and_removed_reports_show_on_a_later_day(hostile_crawl):
         assert counts["changed"] >= 1 and counts["new"] == 0
     recs = fetches(ctx, third)
     gone = {e["url"] for e in ctx["expected"]} - {e["url"] for e in ctx["later_expected"]}
-    assert len(gone) == 4  # one per portal
+    assert len(gone) == 5  # one per portal
     for r in recs:
         if r["url"] in gone:
             assert r["status"] == 404 and not r["sha256"]

@@ -41,6 +41,7 @@ def test_reports_cover_every_family_year_and_kind(lp):
         "local_jpaas": 49,
         "local_trs": 49,
         "local_gkmlpt": 49,
+        "local_lonsun": 49,
     }
     assert {e["year"] for e in expected} == set(range(2019, 2026))
     assert {e["kind"] for e in expected} == {"html", "pdf", "docx", "doc", "image"}

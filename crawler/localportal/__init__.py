@@ -1,5 +1,5 @@
 """A local portal for tests, the benchmark and ``xxgk demo``: the Hanweb
-classic, Hanweb jpaas, TRS and gkmlpt family sites, plus a set of blocked portals,
+classic, Hanweb jpaas, TRS, gkmlpt and Lonsun family sites, plus a set of blocked portals,
 each on its own 127.0.0.1 port (random), served from background threads.
 
     with LocalPortal(hostile=True) as lp:
@@ -31,6 +31,7 @@ from crawler.localportal.sites import (
     Gkmlpt,
     HanwebClassic,
     HanwebJpaas,
+    Lonsun,
     Req,
     Resp,
     Trs,
@@ -141,7 +142,13 @@ class LocalPortal:
         self.doc_lock = threading.Lock()
         self.requests: list[tuple[str, str, str]] = []  # (method, path, site class)
         self.user_agents: set[str] = set()
-        self.sites = [HanwebClassic(self), HanwebJpaas(self), Trs(self), Gkmlpt(self)]
+        self.sites = [
+            HanwebClassic(self),
+            HanwebJpaas(self),
+            Trs(self),
+            Gkmlpt(self),
+            Lonsun(self),
+        ]
         self.blocked = Blocked(self)
         self._servers: list[_Server] = []
         self._docs: dict[tuple, bytes] = {}
@@ -190,6 +197,7 @@ class LocalPortal:
                 "hanweb_jpaas": [f"/col/col{HanwebJpaas.ROOT}/index.html"],
                 "trs": ["/zwgk/zfxxgknb/index.shtml", "/zwgk/bmxxgk/index.shtml"],
                 "gkmlpt": ["/gkmlpt/index"],
+                "lonsun": [f"/public/column/{Lonsun.ROOT}?type=4&action=rel"],
             }[site.family]
             out.append(
                 {

@@ -849,6 +849,94 @@ def time_of(d: date) -> float:
 
 
 # -----------------------------------------------------------------------------
+# Lonsun
+# -----------------------------------------------------------------------------
+
+
+class Lonsun(Site):
+    """A Lonsun 龙讯 ``public/column`` site (portals.md §7, Anhui): the unit
+    list ``/public/column/{organ}?type=4&action=rel``; each unit's 年报 page
+    ``/public/column/{organ}?type=3&action=list`` loads its list over XHR
+    from ``/site/label/8888?…labelName=publicInfoList…&pageIndex=N`` (an
+    HTML fragment, ``div.xxgk_navli``); the page count is in the page's
+    script (``pageCount:N``). Articles ``/public/{organ}/{id}.html``;
+    attachments under ``/group6/M00/…``."""
+
+    family = "lonsun"
+    ROOT = 6780000
+    SITE_ID = "6779000"
+    PAGE_SIZE = 3
+
+    def __init__(self, lp):
+        super().__init__(lp, "local_lonsun", "合肥市临湖区", "临湖区", "340199", 4)
+        agencies = sorted({r.agency for r in self.reports})
+        self.organs = {a: self.ROOT + 1 + i for i, a in enumerate(agencies)}
+        for r in self.reports:
+            organ = self.organs[r.agency]
+            r.column = str(organ)
+            r.url = f"/public/{organ}/{int(r.key[:7], 16)}.html"
+            if r.kind != "html":
+                ext = EXT[r.kind]
+                r.attachment_url = f"/group6/M00/{r.key[:2]}/{r.key[2:4]}/{r.key[4:20]}.{ext}"
+        for i, d in enumerate(self.distractors):
+            organ = self.ROOT + 1 + i % len(agencies)
+            d.column = str(organ)
+            d.url = f"/public/{organ}/{90000 + i}.html"
+
+    def handle(self, req: Req) -> Resp:
+        p, q = req.path, req.query
+        if p == f"/public/column/{self.ROOT}" and q.get("type") == "4":
+            links = "".join(
+                f'<li><a href="/public/column/{organ}?type=3&action=list">{E(agency)}</a></li>'
+                for agency, organ in self.organs.items()
+            )
+            return html_resp(page("部门信息公开", f"<ul class='organ-list'>{links}</ul>"))
+        m = re.fullmatch(r"/public/column/(\d+)", p)
+        if m and q.get("type") == "3" and int(m[1]) in self.organs.values():
+            items = self.items(m[1])
+            pages = max(1, math.ceil(len(items) / self.PAGE_SIZE))
+            script = (
+                f"<script>var publicInfo = {{siteId:'{self.SITE_ID}', organId:'{m[1]}', catId:'', "
+                f"type:4, pageSize:{self.PAGE_SIZE}, pageCount:{pages}}};</script>"
+            )
+            return html_resp(
+                page(
+                    "政府信息公开年报",
+                    f"<div id='xxgk_list'></div>{script}",
+                    meta=_colmeta("政府信息公开年报"),
+                )
+            )
+        if p == "/site/label/8888":
+            if q.get("labelName") != "publicInfoList" or not q.get("organId", "").isdigit():
+                return Resp(200, b"", "text/html; charset=utf-8")
+            n = int(q["pageIndex"]) if q.get("pageIndex", "").isdigit() else 1
+            size = int(q["pageSize"]) if q.get("pageSize", "").isdigit() else self.PAGE_SIZE
+            chunk = self.items(q["organId"])[(n - 1) * size : n * size]
+            lis = "".join(
+                f'<li><a href="{i.url}" title="{E(i.title)}" target="_blank">{E(i.title)}</a>'
+                f'<span class="date">{i.published.isoformat()}</span></li>'
+                for i in chunk
+            )
+            return html_resp(f'<div class="xxgk_navli"><ul>{lis}</ul></div>')
+        for r in self.reports:
+            if r.attachment_url == p:
+                return self.serve_document(r.key)
+        return self.serve_page(p, "id='zoom'")
+
+    def article(self, r: Report) -> Resp:
+        if r.kind == "html":
+            content = self.report_body(r)
+        elif r.kind == "image":
+            content = f'<p><img src="{r.attachment_url}"></p>'
+        else:
+            content = f'<p>附件：<a href="{r.attachment_url}">{E(r.title)}.{EXT[r.kind]}</a></p>'
+        content += self.hostile_extras(r)
+        index = f"{self.code}-{r.published.year}-{int(r.key[:5], 16)}"
+        body = f"<h1>{E(r.title)}</h1>{meta_table(r, index)}<div id='zoom'>{content}</div>"
+        return html_resp(page(r.title, body), last_modified=r.published)
+
+
+# -----------------------------------------------------------------------------
 # Blocked portals: one per WAF / block signature (portals.md §12.1)
 # -----------------------------------------------------------------------------
 

@@ -38,6 +38,8 @@ MAYBE_ATTACHMENT = re.compile(
     r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|png|jpe?g|gif|tiff?)\b|downfile\.jsp|down\.jsp|/attach/|/fileserver/",
     re.I,
 )
+# Decoration inside article bodies (file-type icons, template images).
+ICON = re.compile(r"icon|ico_|/images?/(?:icon|file|fj)|/static/|/skin/|\.gif$", re.I)
 CONTENT_AREAS = (
     "#zoom",
     ".TRS_Editor",
@@ -288,8 +290,10 @@ class PortalSpider(scrapy.Spider):
             href = a.attrib["href"]
             if ATTACHMENT.search(href) and not href.startswith(("javascript:", "mailto:")):
                 out.append((href, self.link_title(a)))
-        if area is not None and not out:  # a 图片版 report: the images are the report
+        if area is not None:  # a 图片版 report: its images are the report
             for img in area.css("img[src]"):
+                if ICON.search(img.attrib["src"]):
+                    continue
                 out.append((img.attrib["src"], clean(img.attrib.get("alt"))))
         seen, unique = set(), []
         for url, text in out:
