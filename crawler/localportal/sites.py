@@ -101,6 +101,23 @@ class Site:
         items += [d for d in self.visible_distractors() if d.column == column]
         return sorted(items, key=lambda x: (x.published, x.key), reverse=True)
 
+    def attachment_html(self, r: Report) -> str:
+        """How the article body carries a non-HTML report (family style)."""
+        if r.kind == "image":
+            return f'<p><img src="{r.attachment_url}"></p>'
+        return f'<p>附件：<a href="{r.attachment_url}">{E(r.title)}.{EXT[r.kind]}</a></p>'
+
+    def content(self, r: Report) -> str:
+        body = self.report_body(r) if r.kind == "html" else self.attachment_html(r)
+        return body + self.hostile_extras(r)
+
+    def simple_article(self, r: Report, index: str, container: str, meta: str = "") -> Resp:
+        """An article page: title, 信息公开 metadata table, body container."""
+        body = (
+            f"<h1>{E(r.title)}</h1>{meta_table(r, index)}<div {container}>{self.content(r)}</div>"
+        )
+        return html_resp(page(r.title, body, meta=meta), last_modified=r.published)
+
     def home(self, links: str) -> Resp:
         return html_resp(
             page(
@@ -431,19 +448,18 @@ class HanwebClassic(Site):
             200, self.datastore(records, len(items), per).encode(), "text/xml; charset=utf-8"
         )
 
+    def attachment_html(self, r: Report) -> str:
+        if r.kind == "image":
+            return f'<p><img src="{r.attachment_url}" alt="{E(r.title)}"></p>'
+        show = quote(f"{r.title}.{EXT[r.kind]}")
+        return (
+            f'<p>{E(r.title)}全文见附件。</p><p>附件：<a href="/module/download/downfile.jsp?classid=0'
+            f'&filename={r.key}.{EXT[r.kind]}&showname={show}">{E(r.title)}.{EXT[r.kind]}</a></p>'
+        )
+
     def article(self, r: Report) -> Resp:
         index = f"{self.code}000C/{r.published.year}-{int(r.key[:6], 16)}"
-        if r.kind == "html":
-            content = self.report_body(r)
-        elif r.kind == "image":
-            content = f'<p><img src="{r.attachment_url}" alt="{E(r.title)}"></p>'
-        else:
-            show = quote(f"{r.title}.{EXT[r.kind]}")
-            content = (
-                f'<p>{E(r.title)}全文见附件。</p><p>附件：<a href="/module/download/downfile.jsp?classid=0'
-                f'&filename={r.key}.{EXT[r.kind]}&showname={show}">{E(r.title)}.{EXT[r.kind]}</a></p>'
-            )
-        content += self.hostile_extras(r)
+        content = self.content(r)
         charset = "gbk" if r.encoding == "gbk" else "utf-8"
         meta = (
             f'<meta name="ArticleTitle" content="{E(r.title)}">'
@@ -574,17 +590,9 @@ class HanwebJpaas(Site):
         )
 
     def article(self, r: Report) -> Resp:
-        if r.kind == "html":
-            content = self.report_body(r)
-        elif r.kind == "image":
-            content = f'<p><img src="{r.attachment_url}"></p>'
-        else:
-            content = f'<p>附件：<a href="{r.attachment_url}">{E(r.title)}.{EXT[r.kind]}</a></p>'
-        content += self.hostile_extras(r)
         index = f"{self.code}/{r.published.year}-{int(r.key[:5], 16)}"
         meta = f'<meta name="ArticleTitle" content="{E(r.title)}"><meta name="ContentSource" content="{E(r.agency)}">'
-        body = f"<h1 class='title'>{E(r.title)}</h1>{meta_table(r, index)}<div class='article-conter' id='zoom'>{content}</div>"
-        return html_resp(page(r.title, body, meta=meta), last_modified=r.published)
+        return self.simple_article(r, index, "class='article-conter' id='zoom'", meta)
 
 
 # -----------------------------------------------------------------------------
@@ -703,19 +711,18 @@ class Trs(Site):
         name = "政府信息公开年报" if column == "/zwgk/zfxxgknb/" else "政府信息公开工作年度报告"
         return html_resp(page(name, body, meta=_colmeta(name)))
 
-    def article(self, r: Report) -> Resp:
+    def attachment_html(self, r: Report) -> str:
         ym = f"{r.published.year}{r.published.month:02d}"
-        if r.kind == "html":
-            content = self.report_body(r)
-        elif r.kind == "image":
-            content = f'<p><img src="./{r.attachment_url.rsplit("/", 1)[1]}" oldsrc="/protect/P0{ym}/{r.key}.png"></p>'
-        else:
-            fname = r.attachment_url.rsplit("/", 1)[1]
-            content = (
-                f'<p class="insertfileTag"><a appendix="true" href="./{fname}" title="{E(r.title)}.{EXT[r.kind]}" '
-                f'OLDSRC="/protect/P0{ym}/{fname}">{E(r.title)}.{EXT[r.kind]}</a></p>'
-            )
-        content += self.hostile_extras(r)
+        fname = r.attachment_url.rsplit("/", 1)[1]
+        if r.kind == "image":
+            return f'<p><img src="./{fname}" oldsrc="/protect/P0{ym}/{r.key}.png"></p>'
+        return (
+            f'<p class="insertfileTag"><a appendix="true" href="./{fname}" title="{E(r.title)}.{EXT[r.kind]}" '
+            f'OLDSRC="/protect/P0{ym}/{fname}">{E(r.title)}.{EXT[r.kind]}</a></p>'
+        )
+
+    def article(self, r: Report) -> Resp:
+        content = self.content(r)
         index = f"{self.code}-{r.published.year}-{int(r.key[:5], 16)}"
         charset = None if r.encoding in ("none", "bom") else "utf-8"
         meta = f'<meta name="ArticleTitle" content="{E(r.title)}"><meta name="ContentSource" content="{E(r.agency)}">'
@@ -830,16 +837,8 @@ class Gkmlpt(Site):
         return out
 
     def article(self, r: Report) -> Resp:
-        if r.kind == "html":
-            content = self.report_body(r)
-        elif r.kind == "image":
-            content = f'<p><img src="{r.attachment_url}"></p>'
-        else:
-            content = f'<p>附件：<a href="{r.attachment_url}">{E(r.title)}.{EXT[r.kind]}</a></p>'
-        content += self.hostile_extras(r)
         index = f"11440199MB2C{int(r.key[:4], 16):04d}/{r.published.year}-{int(r.key[4:9], 16)}"
-        body = f"<h1>{E(r.title)}</h1>{meta_table(r, index)}<div class='article-content'>{content}</div>"
-        return html_resp(page(r.title, body), last_modified=r.published)
+        return self.simple_article(r, index, "class='article-content'")
 
 
 def time_of(d: date) -> float:
@@ -924,16 +923,8 @@ class Lonsun(Site):
         return self.serve_page(p, "id='zoom'")
 
     def article(self, r: Report) -> Resp:
-        if r.kind == "html":
-            content = self.report_body(r)
-        elif r.kind == "image":
-            content = f'<p><img src="{r.attachment_url}"></p>'
-        else:
-            content = f'<p>附件：<a href="{r.attachment_url}">{E(r.title)}.{EXT[r.kind]}</a></p>'
-        content += self.hostile_extras(r)
         index = f"{self.code}-{r.published.year}-{int(r.key[:5], 16)}"
-        body = f"<h1>{E(r.title)}</h1>{meta_table(r, index)}<div id='zoom'>{content}</div>"
-        return html_resp(page(r.title, body), last_modified=r.published)
+        return self.simple_article(r, index, "id='zoom'")
 
 
 # -----------------------------------------------------------------------------
