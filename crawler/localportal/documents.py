@@ -281,8 +281,15 @@ CACHE_VERSION = 2
 
 
 def cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/xxgk/localportal`` (or ~/.cache), else a temp dir."""
     root = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-    return Path(root) / "xxgk" / "localportal"
+    path = Path(root) / "xxgk" / "localportal"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        path = Path(tempfile.gettempdir()) / "xxgk-localportal"
+        path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def docs_from_docx(docx_files: dict[str, bytes]) -> dict[str, bytes]:
