@@ -81,7 +81,7 @@ class PortalSpider(scrapy.Spider):
     """Base of the family spiders; ``portal`` is an id from portals.yml or
     the JSON of a portal dict (the local portal, ad-hoc crawls)."""
 
-    name = "portal"
+    name = ""  # a base, not a spider of its own (not listed by `scrapy list`)
     family = ""
 
     def __init__(self, portal: str | dict | None = None, *args, **kwargs):
