@@ -49,6 +49,22 @@ PAGES = {
         ("index", "GET", "/zwgk/zfxxgknb/index.shtml", None),
         ("index_1", "GET", "/zwgk/zfxxgknb/index_1.shtml", None),
         ("departments", "GET", "/zwgk/bmxxgk/index.shtml", None),
+        ("shell", "GET", "/zwgk/bmxxgk/bm04/index.shtml", None),
+    ],
+    "local_gkmlpt": [
+        ("index", "GET", "/gkmlpt/index", None),
+        ("api_page1", "GET", "/gkmlpt/api/all/3521?page=1&sid=755041", None),
+    ],
+    "local_lonsun": [
+        ("units", "GET", "/public/column/6780000?type=4&action=rel", None),
+        ("column", "GET", "/public/column/6780002?type=3&action=list", None),
+        (
+            "fragment",
+            "GET",
+            "/site/label/8888?IsAjax=1&dataType=html&labelName=publicInfoList&siteId=6779000"
+            "&organId=6780002&catId=&type=4&pageSize=3&pageIndex=2&action=list",
+            None,
+        ),
     ],
 }
 
@@ -70,6 +86,10 @@ def record(out: Path) -> None:
         pages = {pid: list(p) for pid, p in PAGES.items()}
         # Articles chosen by what they show: attachment kinds, GBK, no charset.
         hanweb, jpaas, trs = sites["local_hanweb"], sites["local_jpaas"], sites["local_trs"]
+        gkmlpt = sites["local_gkmlpt"]
+        pages["local_gkmlpt"] += [
+            ("article_pdf", "GET", next(r.url for r in gkmlpt.reports if r.kind == "pdf"), None),
+        ]
         pages["local_hanweb"] += [
             ("article_gbk", "GET", hanweb.gbk_report.url, None),
             ("article_pdf", "GET", next(r.url for r in hanweb.reports if r.kind == "pdf"), None),

@@ -8,7 +8,8 @@ politeness under blocks (shared/research/portals.md §12).
 * ``PolitenessMiddleware`` recognises WAF and block answers — 412 with a
   ``$_ts`` script (瑞数), 521 with a ``document.cookie`` script (加速乐), wzws
   challenges (网宿), captcha pages, 403 — and pauses the portal with the
-  reason instead of retrying; honours ``Retry-After`` on 429 (up to
+  reason instead of retrying; passes cookie gates (a 302 to the same URL
+  with ``Set-Cookie``) by asking again once with the cookie; honours ``Retry-After`` on 429 (up to
   ``XXGK_MAX_RETRY_AFTER`` seconds, else pauses); retries 5xx with
   exponential backoff (``XXGK_BACKOFF_BASE``), a bounded number of times.
 """
@@ -156,6 +157,12 @@ class PolitenessMiddleware:
             return response
         reason = block_reason(response.status, response.headers, response.body)
         tries = request.meta.get("xxgk_tries", 0)
+        if reason is None and self._cookie_gate(request, response):
+            # 302 to the same URL with Set-Cookie (openresty CT6T, SERVERID):
+            # the cookie is kept by now; ask again once, past the dupefilter.
+            new = request.replace(dont_filter=True)
+            new.meta["xxgk_gate"] = request.meta.get("xxgk_gate", 0) + 1
+            return new
         if reason is None and response.status == 429:
             wait = _retry_after(response)
             if wait is not None and wait <= self.max_retry_after and tries < self.max_tries:
@@ -173,6 +180,17 @@ class PolitenessMiddleware:
             await asyncio.sleep(self.backoff * (2**tries))
             return self._retry(request, tries)
         return response
+
+    @staticmethod
+    def _cookie_gate(request, response) -> bool:
+        if not (300 <= response.status < 400) or not response.headers.get(b"Set-Cookie"):
+            return False
+        location = (response.headers.get(b"Location") or b"").decode("latin-1")
+        return (
+            bool(location)
+            and response.urljoin(location) == request.url
+            and request.meta.get("xxgk_gate", 0) < 2
+        )
 
     def _retry(self, request, tries: int):
         self.crawler.stats.inc_value("xxgk/retries")

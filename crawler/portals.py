@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import yaml
 
 REGISTRY = Path(__file__).with_name("portals.yml")
-FAMILIES = ("hanweb_classic", "hanweb_jpaas", "trs", "generic")
+FAMILIES = ("hanweb_classic", "hanweb_jpaas", "trs", "gkmlpt", "lonsun", "generic")
 LEVELS = ("province", "city", "district", "county")
 REQUIRED = ("id", "district_code", "district", "level", "family", "listing_urls", "allowed_domains")
 OPTIONAL = (

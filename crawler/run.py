@@ -10,8 +10,10 @@ crawler per portal and writes raw bytes, the fetch log and
   move to Redis (scrapy-redis) under a frontier name shared by every worker
   started with the same portals on the same day (or ``frontier=``), so several
   processes on several machines share one frontier.
-* ``polite=False`` (the local portal, the benchmark) drops the delay,
-  AutoThrottle and the one-request-per-host limit; robots.txt is still obeyed.
+* ``polite=False`` (the benchmark) drops the delay, AutoThrottle and the
+  one-request-per-host limit; robots.txt is still obeyed. Portals served from
+  loopback (the local portal) are always crawled that way: politeness is for
+  other people's servers.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ SPIDERS = {
     "hanweb_classic": "crawler.spiders.hanweb_classic.HanwebClassicSpider",
     "hanweb_jpaas": "crawler.spiders.hanweb_jpaas.HanwebJpaasSpider",
     "trs": "crawler.spiders.trs.TrsSpider",
+    "gkmlpt": "crawler.spiders.gkmlpt.GkmlptSpider",
+    "lonsun": "crawler.spiders.lonsun.LonsunSpider",
     "generic": "crawler.spiders.generic.GenericSpider",
 }
 
@@ -122,6 +126,15 @@ def crawl(
     return summary
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def loopback_only(portal: dict[str, Any]) -> bool:
+    """A portal served from this machine (the local portal): politeness
+    protects other people's servers, so it is crawled at full speed."""
+    return all(d in LOOPBACK for d in portal["allowed_domains"])
+
+
 def worker_settings(job: dict[str, Any], portal: dict[str, Any]):
     """Scrapy settings of one portal's crawler."""
     from scrapy.utils.project import get_project_settings
@@ -129,9 +142,8 @@ def worker_settings(job: dict[str, Any], portal: dict[str, Any]):
     s = get_project_settings()
     s.set("XXGK_DATA_DIR", job["data_dir"])
     s.set("XXGK_RUN", job["run"])
-    if not job["polite"]:
+    if not job["polite"] or loopback_only(portal):
         s.set("DOWNLOAD_DELAY", 0)
-        s.set("RANDOMIZE_DOWNLOAD_DELAY", False)
         s.set("AUTOTHROTTLE_ENABLED", False)
         s.set("CONCURRENT_REQUESTS", 32)
         s.set("CONCURRENT_REQUESTS_PER_DOMAIN", 32)
@@ -179,12 +191,21 @@ def worker(job_path: str) -> int:
     job = json.loads(Path(job_path).read_text("utf-8"))
     base = worker_settings(job, job["portals"][0])
     done: list[str] = []
-    process = CrawlerProcess(base, install_root_handler=True)
+    process = CrawlerProcess(base)
     for portal in job["portals"]:
         settings = worker_settings(job, portal)
         overrides = {
             k: settings[k]
-            for k in ("ROBOTSTXT_OBEY", "JOBDIR", "SCHEDULER_QUEUE_KEY", "SCHEDULER_DUPEFILTER_KEY")
+            for k in (
+                "ROBOTSTXT_OBEY",
+                "JOBDIR",
+                "SCHEDULER_QUEUE_KEY",
+                "SCHEDULER_DUPEFILTER_KEY",
+                "DOWNLOAD_DELAY",
+                "AUTOTHROTTLE_ENABLED",
+                "CONCURRENT_REQUESTS_PER_DOMAIN",
+                "XXGK_BACKOFF_BASE",
+            )
             if settings.get(k) is not None
         }
         family = load_object(SPIDERS[portal["family"]])

@@ -14,8 +14,10 @@ from scrapy.http import Headers, Request
 from scrapy.responsetypes import responsetypes
 
 from crawler.items import FetchedDocument
+from crawler.spiders.gkmlpt import GkmlptSpider
 from crawler.spiders.hanweb_classic import HanwebClassicSpider
 from crawler.spiders.hanweb_jpaas import HanwebJpaasSpider
+from crawler.spiders.lonsun import LonsunSpider
 from crawler.spiders.trs import TrsSpider
 
 FIXTURES = Path(__file__).parent / "fixtures" / "portals"
@@ -167,7 +169,13 @@ def test_trs_pages_from_create_page_html_and_department_columns():
     assert not by_callback(requests, "parse_listing")
     _, requests = run(spider.parse_listing, response("local_trs", "departments"))
     depts = by_callback(requests, "parse_listing")
-    assert len(depts) == 4 and all(r.url.endswith("/zfxxgkndbg/index.shtml") for r in depts)
+    assert len(depts) == 4
+    assert sum(r.url.endswith("/zfxxgkndbg/index.shtml") for r in depts) == 3
+    # the fourth goes through a script-only shell page, whose target is followed
+    items, requests = run(spider.parse_listing, response("local_trs", "shell"))
+    assert len(items[0].body) < 200
+    (target,) = by_callback(requests, "parse_listing")
+    assert target.url == BASE + "/zwgk/bmxxgk/bm04/zfxxgkndbg/index.shtml"
 
 
 def test_trs_attachment_uses_href_not_oldsrc_and_no_charset_page_decodes():
@@ -178,3 +186,59 @@ def test_trs_attachment_uses_href_not_oldsrc_and_no_charset_page_decodes():
     items, _ = run(spider.parse_report, response("local_trs", "article_nocharset", title=None))
     assert items[0].content_type == "text/html"
     assert "政府信息公开" in items[0].title and items[0].year_hint is not None
+
+
+def test_gkmlpt_config_tree_and_json_api():
+    spider = GkmlptSpider(portal=json.dumps(portal("local_gkmlpt", "gkmlpt")))
+    _, requests = run(spider.parse_listing, response("local_gkmlpt", "index"))
+    (api,) = by_callback(requests, "parse_api")  # only the 年报 category, not the 指南
+    assert urlsplit(api.url).path == "/gkmlpt/api/all/3521"
+    assert parse_qs(urlsplit(api.url).query) == {"page": ["1"], "sid": ["755041"]}
+    resp = response(
+        "local_gkmlpt", "api_page1", category=3521, sid="755041", page=1, column="政府信息公开年报"
+    )
+    items, requests = run(spider.parse_api, resp)
+    assert items[0].role == "listing"
+    reports = by_callback(requests, "parse_report")
+    data = json.loads(resp.body)
+    titles = [a["title"] for a in data["articles"]]
+    assert [r.cb_kwargs["title"] for r in reports] == [
+        t
+        for t in titles
+        if "指南" not in t
+        and "决算" not in t
+        and "通知" not in t
+        and "统计年报" not in t
+        and "要点" not in t
+        and "图解" not in t
+    ]
+    assert all("/gkmlpt/content/" in r.url for r in reports)
+    pages = by_callback(requests, "parse_api")
+    assert [r.cb_kwargs["page"] for r in pages] == list(
+        range(2, -(-data["classify"]["post_count"] // len(data["articles"])) + 1)
+    )
+
+
+def test_gkmlpt_article_publisher_and_attachment():
+    spider = GkmlptSpider(portal=json.dumps(portal("local_gkmlpt", "gkmlpt")))
+    items, requests = run(spider.parse_report, response("local_gkmlpt", "article_pdf", title=None))
+    assert items[0].agency_hint.startswith("广州市临海区") and items[0].year_hint
+    (att,) = by_callback(requests, "parse_attachment")
+    assert "/attachment/0/" in att.url and att.url.endswith(".pdf")
+
+
+def test_lonsun_units_column_script_and_fragment():
+    spider = LonsunSpider(portal=json.dumps(portal("local_lonsun", "lonsun")))
+    _, requests = run(spider.parse_listing, response("local_lonsun", "units"))
+    units = {r.url for r in by_callback(requests, "parse_listing")}
+    assert len(units) == 7 and all("type=3" in u for u in units)
+    _, requests = run(spider.parse_listing, response("local_lonsun", "column"))
+    labels = by_callback(requests, "parse_fragment")
+    q = [parse_qs(urlsplit(r.url).query) for r in labels]
+    assert [x["pageIndex"] for x in q] == [[str(n)] for n in range(1, len(q) + 1)]
+    assert len(q) >= 3 and all(x["organId"] == ["6780002"] for x in q)
+    assert all(r.headers.get("Ls-Language") == b"zh" for r in labels)
+    items, requests = run(spider.parse_fragment, response("local_lonsun", "fragment"))
+    reports = by_callback(requests, "parse_report")
+    assert items[0].role == "listing" and 1 <= len(reports) <= 3
+    assert all(urlsplit(r.url).path.startswith("/public/6780002/") for r in reports)

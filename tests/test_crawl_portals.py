@@ -44,7 +44,7 @@ def test_every_entry_is_valid_and_unverified_ones_say_why():
     ("change", "message"),
     [
         ({"district_code": 330203}, "six digits as text"),
-        ({"family": "lonsun"}, "family must be"),
+        ({"family": "wordpress"}, "family must be"),
         ({"listing_urls": ["https://www.example.com/"]}, "outside allowed_domains"),
         ({"listing_urls": []}, "non-empty list"),
         ({"robots": {"obey": False}}, "robots must be"),

@@ -1,5 +1,5 @@
 """A local portal for tests, the benchmark and ``xxgk demo``: the Hanweb
-classic, Hanweb jpaas and TRS family sites, plus a set of blocked portals,
+classic, Hanweb jpaas, TRS, gkmlpt and Lonsun family sites, plus a set of blocked portals,
 each on its own 127.0.0.1 port (random), served from background threads.
 
     with LocalPortal(hostile=True) as lp:
@@ -28,8 +28,10 @@ from crawler.localportal.content import Report, cells_of
 from crawler.localportal.documents import docs_from_docx, docx_bytes, render
 from crawler.localportal.sites import (
     Blocked,
+    Gkmlpt,
     HanwebClassic,
     HanwebJpaas,
+    Lonsun,
     Req,
     Resp,
     Trs,
@@ -43,6 +45,13 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up (a cancelled oversized download) is normal."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _handler_for(site, lp: LocalPortal):
@@ -63,6 +72,7 @@ def _handler_for(site, lp: LocalPortal):
             req = Req(method, parts.path, query, headers, parse_form(body) if body else {})
             with lp.lock:
                 lp.requests.append((method, self.path, site.__class__.__name__))
+                lp.user_agents.add(headers.get("user-agent", ""))
             try:
                 resp = None
                 if hasattr(site, "common"):
@@ -130,8 +140,15 @@ class LocalPortal:
         self.day = DEFAULT_DAY
         self.lock = threading.Lock()
         self.doc_lock = threading.Lock()
-        self.requests: list[tuple[str, str, str]] = []
-        self.sites = [HanwebClassic(self), HanwebJpaas(self), Trs(self)]
+        self.requests: list[tuple[str, str, str]] = []  # (method, path, site class)
+        self.user_agents: set[str] = set()
+        self.sites = [
+            HanwebClassic(self),
+            HanwebJpaas(self),
+            Trs(self),
+            Gkmlpt(self),
+            Lonsun(self),
+        ]
         self.blocked = Blocked(self)
         self._servers: list[_Server] = []
         self._docs: dict[tuple, bytes] = {}
@@ -179,6 +196,8 @@ class LocalPortal:
                 ],
                 "hanweb_jpaas": [f"/col/col{HanwebJpaas.ROOT}/index.html"],
                 "trs": ["/zwgk/zfxxgknb/index.shtml", "/zwgk/bmxxgk/index.shtml"],
+                "gkmlpt": ["/gkmlpt/index"],
+                "lonsun": [f"/public/column/{Lonsun.ROOT}?type=4&action=rel"],
             }[site.family]
             out.append(
                 {

@@ -65,6 +65,15 @@ def _key(*parts: object) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
 
 
+def t3_rows(form: Form):
+    """表三's printed rows: the 2021 form accepts a single （六）其他处理 row
+    as well as its three sub-rows; a report prints one or the other (here:
+    the sub-rows)."""
+    rows = form.table("t3").rows
+    split = any(r.key.startswith("other_") for r in rows)
+    return [r for r in rows if not (split and r.key == "other")]
+
+
 def make_cells(form: Form, rng: random.Random, revision: int = 0) -> list[dict]:
     """Every cell of 表二/表三/表四 for one report, consistent by construction.
     ``revision`` > 0 shifts a few numbers (a corrected report)."""
@@ -82,8 +91,8 @@ def make_cells(form: Form, rng: random.Random, revision: int = 0) -> list[dict]:
                 value = rng.choice([0, 0, 1, 2, 3, 5, 8, 12, 20, 36, 150])
             add("t2", row.key, col.key, value)
 
-    t3 = form.table("t3")
-    results = [r.key for r in t3.rows if r.results]
+    rows = t3_rows(form)
+    results = [r.key for r in rows if r.results]
     weights = {k: 1 for k in results}
     weights.update(granted=12, partially_granted=3, unavailable_not_held=5)
     for col in T3_APPLICANTS:
@@ -100,7 +109,7 @@ def make_cells(form: Form, rng: random.Random, revision: int = 0) -> list[dict]:
             add("t3", k, col, counts[k])
         add("t3", "total_handled", col, handled)
         add("t3", "carried_forward", col, new + carried_over - handled)
-    for row in t3.rows:
+    for row in rows:
         total = sum(c["value"] for c in cells if c["table"] == "t3" and c["row"] == row.key)
         add("t3", row.key, "total", total)
 

@@ -19,6 +19,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from crawler.localportal.content import t3_rows
 from extract.forms import all_forms
 
 SECTIONS = (
@@ -43,33 +44,79 @@ def _fmt(value: float | int | None) -> str:
     return str(value)
 
 
+T3_HEADER = (
+    ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "", "", "申请人情况"]
+    + [""] * 6,
+    ["", "", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
+    ["", "", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""],
+)
+
+
+def label_columns(table: str) -> int:
+    """How many leading columns of a printed table hold labels."""
+    return {"t2": 1, "t3": 3, "t4": 0}[table]
+
+
 def table_grid(fmt: str, table: str, cells: list[dict]) -> list[list[str]]:
-    """One printed table as rows of strings, the header first."""
+    """One printed table as rows of strings, laid out as the official form
+    prints it (headers first; 表三 with its group labels; 表四 as one row of
+    fifteen values under a three-row header)."""
     form = all_forms()[fmt]
     t = form.table(table)
     val = {(c["row"], c["col"]): c["value"] for c in cells if c["table"] == table}
     if table == "t2":
-        grid = [["信息内容", "项目", "数值"]]
+        grid: list[list[str]] = []
+        width = max(len(t.cols_of(r)) for r in t.rows) + 1
+        last_cols = None
         for row in t.rows:
-            for col in t.cols_of(row):
-                grid.append([row.label, col.label, _fmt(val.get((row.key, col.key)))])
+            cols = t.cols_of(row)
+            if cols != last_cols:  # each block of rows has its own header
+                grid.append(_pad(["信息内容", *[c.label for c in cols]], width))
+                last_cols = cols
+            grid.append(_pad([row.label, *[_fmt(val.get((row.key, c.key))) for c in cols]], width))
         return grid
     if table == "t3":
-        grid = [["本列数据的勾稽关系", *[c.label for c in t.cols]]]
-        for row in t.rows:
-            label = (
-                f"{row.group}{row.label}" if row.group and row.label[:2] in ("1.",) else row.label
-            )
-            grid.append([label, *[_fmt(val.get((row.key, c.key))) for c in t.cols]])
+        grid = [list(r) for r in T3_HEADER]
+        seen_groups: set[str] = set()
+        first_result = True
+        for row in t3_rows(form):
+            values = [_fmt(val.get((row.key, c.key))) for c in t.cols]
+            if not row.results and row.key != "total_handled":
+                grid.append([row.label, "", "", *values])
+            elif row.key == "total_handled":
+                grid.append(["", row.label, "", *values])
+            elif row.group:
+                head = "" if row.group in seen_groups else row.group
+                seen_groups.add(row.group)
+                grid.append(["", head, row.label, *values])
+            else:
+                grid.append(["三、本年度办理结果" if first_result else "", row.label, "", *values])
+                first_result = False
         return grid
-    grid = [["", *[f"行政复议{c.label}" for c in t.cols]]]
-    for row in t.rows:
-        grid.append([row.label, *[_fmt(val.get((row.key, c.key))) for c in t.cols]])
-    return grid
+    outcome = [c.label for c in t.cols]
+    return [
+        ["行政复议", "", "", "", "", "行政诉讼", *[""] * 9],
+        ["", "", "", "", "", "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""],
+        outcome * 3,
+        [_fmt(val.get((row.key, c.key))) for row in t.rows for c in t.cols],
+    ]
+
+
+def _pad(row: list[str], width: int) -> list[str]:
+    return row + [""] * (width - len(row))
+
+
+def _widths(table: str, ncols: int, total: float, value_width: float) -> list[float]:
+    labels = label_columns(table)
+    if labels == 0:
+        return [total / ncols] * ncols
+    label_width = (total - value_width * (ncols - labels)) / labels
+    return [label_width] * labels + [value_width] * (ncols - labels)
 
 
 def blocks(title: str, agency: str, fmt: str, cells: list[dict]):
-    """The report as a sequence of ("h", text) / ("p", text) / ("table", grid)."""
+    """The report as a sequence of ("h", text) / ("p", text) /
+    ("table", (table key, grid))."""
     yield ("h", title)
     for heading, text in SECTIONS:
         yield ("p", heading)
@@ -77,7 +124,7 @@ def blocks(title: str, agency: str, fmt: str, cells: list[dict]):
             yield ("p", text.format(agency=agency))
         key = TABLE_OF_SECTION.get(heading[0])
         if key:
-            yield ("table", table_grid(fmt, key, cells))
+            yield ("table", (key, table_grid(fmt, key, cells)))
 
 
 def report_html_body(title: str, agency: str, fmt: str, cells: list[dict]) -> str:
@@ -86,7 +133,7 @@ def report_html_body(title: str, agency: str, fmt: str, cells: list[dict]) -> st
         if kind == "table":
             rows = "".join(
                 "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-                for row in value
+                for row in value[1]
             )
             out.append(f'<table border="1" cellspacing="0">{rows}</table>')
         elif kind == "p":
@@ -108,9 +155,9 @@ def pdf_bytes(title: str, agency: str, fmt: str, cells: list[dict]) -> bytes:
     story = []
     for kind, value in blocks(title, agency, fmt, cells):
         if kind == "table":
-            data = [[Paragraph(html.escape(c), style) for c in row] for row in value]
-            widths = [150] + [(A4[0] - 220) / (len(value[0]) - 1)] * (len(value[0]) - 1)
-            t = Table(data, colWidths=widths)
+            key, grid = value
+            data = [[Paragraph(html.escape(c), style) for c in row] for row in grid]
+            t = Table(data, colWidths=_widths(key, len(grid[0]), A4[0] - 60, 34))
             t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
             story.append(t)
         else:
@@ -136,9 +183,10 @@ def docx_bytes(title: str, agency: str, fmt: str, cells: list[dict]) -> bytes:
         elif kind == "p":
             d.add_paragraph(value)
         else:
-            t = d.add_table(rows=len(value), cols=len(value[0]))
+            grid = value[1]
+            t = d.add_table(rows=len(grid), cols=len(grid[0]))
             t.style = "Table Grid"
-            for row_obj, row in zip(t.rows, value, strict=True):
+            for row_obj, row in zip(t.rows, grid, strict=True):
                 for cell, c in zip(row_obj.cells, row, strict=True):
                     cell.text = c
     buf = io.BytesIO()
@@ -179,19 +227,27 @@ def png_bytes(title: str, agency: str, fmt: str, cells: list[dict]) -> bytes:
         raise RuntimeError("no CJK font: install fonts-noto-cjk")
     font = ImageFont.truetype(font_path, 16)
     lines: list[tuple[str, object]] = list(blocks(title, agency, fmt, cells))
-    height = 40 + sum(22 * (len(v) if k == "table" else 1) + 8 for k, v in lines)
-    img = Image.new("L", (1100, height), 255)
+    # Column widths from the longest text in each column (16 px a character).
+    layouts = {}
+    for kind, value in lines:
+        if kind == "table":
+            key, grid = value
+            layouts[key] = [
+                max(40, 8 + 16 * max(len(row[i]) for row in grid)) for i in range(len(grid[0]))
+            ]
+    width = 40 + max([sum(w) for w in layouts.values()] + [16 * len(title)])
+    height = 40 + sum(22 * len(v[1]) + 8 if k == "table" else 30 for k, v in lines)
+    img = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(img)
     y = 20
     for kind, value in lines:
         if kind == "table":
-            ncol = len(value[0])
-            widths = [420] + [(1100 - 460) // (ncol - 1)] * (ncol - 1)
-            for row in value:
+            key, grid = value
+            for row in grid:
                 x = 20
-                for w, c in zip(widths, row, strict=True):
+                for w, c in zip(layouts[key], row, strict=True):
                     draw.rectangle([x, y, x + w, y + 22], outline=0)
-                    draw.text((x + 3, y + 2), c[:26], font=font, fill=0)
+                    draw.text((x + 4, y + 2), c, font=font, fill=0)
                     x += w
                 y += 22
             y += 8
@@ -221,12 +277,19 @@ def render(kind: str, title: str, agency: str, fmt: str, cells: list[dict]) -> b
     return data
 
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/xxgk/localportal`` (or ~/.cache), else a temp dir."""
     root = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-    return Path(root) / "xxgk" / "localportal"
+    path = Path(root) / "xxgk" / "localportal"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        path = Path(tempfile.gettempdir()) / "xxgk-localportal"
+        path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def docs_from_docx(docx_files: dict[str, bytes]) -> dict[str, bytes]:

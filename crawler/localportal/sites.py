@@ -101,6 +101,23 @@ class Site:
         items += [d for d in self.visible_distractors() if d.column == column]
         return sorted(items, key=lambda x: (x.published, x.key), reverse=True)
 
+    def attachment_html(self, r: Report) -> str:
+        """How the article body carries a non-HTML report (family style)."""
+        if r.kind == "image":
+            return f'<p><img src="{r.attachment_url}"></p>'
+        return f'<p>附件：<a href="{r.attachment_url}">{E(r.title)}.{EXT[r.kind]}</a></p>'
+
+    def content(self, r: Report) -> str:
+        body = self.report_body(r) if r.kind == "html" else self.attachment_html(r)
+        return body + self.hostile_extras(r)
+
+    def simple_article(self, r: Report, index: str, container: str, meta: str = "") -> Resp:
+        """An article page: title, 信息公开 metadata table, body container."""
+        body = (
+            f"<h1>{E(r.title)}</h1>{meta_table(r, index)}<div {container}>{self.content(r)}</div>"
+        )
+        return html_resp(page(r.title, body, meta=meta), last_modified=r.published)
+
     def home(self, links: str) -> Resp:
         return html_resp(
             page(
@@ -431,19 +448,18 @@ class HanwebClassic(Site):
             200, self.datastore(records, len(items), per).encode(), "text/xml; charset=utf-8"
         )
 
+    def attachment_html(self, r: Report) -> str:
+        if r.kind == "image":
+            return f'<p><img src="{r.attachment_url}" alt="{E(r.title)}"></p>'
+        show = quote(f"{r.title}.{EXT[r.kind]}")
+        return (
+            f'<p>{E(r.title)}全文见附件。</p><p>附件：<a href="/module/download/downfile.jsp?classid=0'
+            f'&filename={r.key}.{EXT[r.kind]}&showname={show}">{E(r.title)}.{EXT[r.kind]}</a></p>'
+        )
+
     def article(self, r: Report) -> Resp:
         index = f"{self.code}000C/{r.published.year}-{int(r.key[:6], 16)}"
-        if r.kind == "html":
-            content = self.report_body(r)
-        elif r.kind == "image":
-            content = f'<p><img src="{r.attachment_url}" alt="{E(r.title)}"></p>'
-        else:
-            show = quote(f"{r.title}.{EXT[r.kind]}")
-            content = (
-                f'<p>{E(r.title)}全文见附件。</p><p>附件：<a href="/module/download/downfile.jsp?classid=0'
-                f'&filename={r.key}.{EXT[r.kind]}&showname={show}">{E(r.title)}.{EXT[r.kind]}</a></p>'
-            )
-        content += self.hostile_extras(r)
+        content = self.content(r)
         charset = "gbk" if r.encoding == "gbk" else "utf-8"
         meta = (
             f'<meta name="ArticleTitle" content="{E(r.title)}">'
@@ -574,17 +590,9 @@ class HanwebJpaas(Site):
         )
 
     def article(self, r: Report) -> Resp:
-        if r.kind == "html":
-            content = self.report_body(r)
-        elif r.kind == "image":
-            content = f'<p><img src="{r.attachment_url}"></p>'
-        else:
-            content = f'<p>附件：<a href="{r.attachment_url}">{E(r.title)}.{EXT[r.kind]}</a></p>'
-        content += self.hostile_extras(r)
         index = f"{self.code}/{r.published.year}-{int(r.key[:5], 16)}"
         meta = f'<meta name="ArticleTitle" content="{E(r.title)}"><meta name="ContentSource" content="{E(r.agency)}">'
-        body = f"<h1 class='title'>{E(r.title)}</h1>{meta_table(r, index)}<div class='article-conter' id='zoom'>{content}</div>"
-        return html_resp(page(r.title, body, meta=meta), last_modified=r.published)
+        return self.simple_article(r, index, "class='article-conter' id='zoom'", meta)
 
 
 # -----------------------------------------------------------------------------
@@ -604,6 +612,7 @@ class Trs(Site):
     def __init__(self, lp):
         super().__init__(lp, "local_trs", "武汉市临江区", "临江区", "420199", 2)
         self.nocharset_report = None
+        self.bom_report = None
         slugs = {}
         for r in self.reports:
             gov = r.short.endswith(("街道", "镇")) or r.agency.endswith("区人民政府")
@@ -623,6 +632,9 @@ class Trs(Site):
             if r.kind == "html" and self.nocharset_report is None and gov:
                 r.encoding = "none"
                 self.nocharset_report = r
+            elif r.kind == "html" and self.bom_report is None and not gov:
+                r.encoding = "bom"  # UTF-8 with a byte-order mark, no charset anywhere
+                self.bom_report = r
         self.departments = sorted((slug, agency) for agency, slug in slugs.items())
         for i, d in enumerate(self.distractors):
             d.column = (
@@ -637,17 +649,37 @@ class Trs(Site):
 
     def handle(self, req: Req) -> Resp:
         p = req.path
+        if (
+            self.lp.hostile
+            and p.endswith(".shtml")
+            and "SERVERID=" not in req.headers.get("cookie", "")
+        ):
+            # A load-balancer cookie gate: 302 to the same URL with Set-Cookie
+            # (portals.md §12.1, openresty/SERVERID); loops unless cookies are kept.
+            return Resp(
+                302,
+                b"",
+                "text/html",
+                {"Location": p, "Set-Cookie": "SERVERID=a1b2c3|1700000000|1700000000; Path=/"},
+            )
         if p in ("/", "/index.shtml"):
             return self.home(
                 '<a href="/zwgk/zfxxgknb/index.shtml">政府信息公开年报</a>'
                 '<a href="/zwgk/bmxxgk/index.shtml">部门信息公开</a>'
             )
         if p == "/zwgk/bmxxgk/index.shtml":
+            # The last department's link goes through a JS redirect shell.
             links = "".join(
-                f'<li><a href="./{s}/zfxxgkndbg/index.shtml">{E(a)}政府信息公开年报</a></li>'
-                for s, a in self.departments
+                f'<li><a href="./{s}/{"index.shtml" if i == len(self.departments) - 1 else "zfxxgkndbg/index.shtml"}">'
+                f"{E(a)}政府信息公开年报</a></li>"
+                for i, (s, a) in enumerate(self.departments)
             )
             return html_resp(page("部门信息公开", f"<ul>{links}</ul>"))
+        m = re.fullmatch(r"/zwgk/bmxxgk/(bm\d+)/index\.shtml", p)
+        if m:
+            # A ~160-byte shell page (portals.md §12.2): only a script redirect.
+            shell = f'<html><head><script>location.replace("/zwgk/bmxxgk/{m[1]}/zfxxgkndbg/index.shtml");</script></head></html>'
+            return html_resp(shell)
         m = re.fullmatch(
             r"(/zwgk/(?:zfxxgknb|bmxxgk/bm\d+/zfxxgkndbg)/)(?:index(?:_(\d+))?\.shtml)?", p
         )
@@ -679,28 +711,220 @@ class Trs(Site):
         name = "政府信息公开年报" if column == "/zwgk/zfxxgknb/" else "政府信息公开工作年度报告"
         return html_resp(page(name, body, meta=_colmeta(name)))
 
-    def article(self, r: Report) -> Resp:
+    def attachment_html(self, r: Report) -> str:
         ym = f"{r.published.year}{r.published.month:02d}"
-        if r.kind == "html":
-            content = self.report_body(r)
-        elif r.kind == "image":
-            content = f'<p><img src="./{r.attachment_url.rsplit("/", 1)[1]}" oldsrc="/protect/P0{ym}/{r.key}.png"></p>'
-        else:
-            fname = r.attachment_url.rsplit("/", 1)[1]
-            content = (
-                f'<p class="insertfileTag"><a appendix="true" href="./{fname}" title="{E(r.title)}.{EXT[r.kind]}" '
-                f'OLDSRC="/protect/P0{ym}/{fname}">{E(r.title)}.{EXT[r.kind]}</a></p>'
-            )
-        content += self.hostile_extras(r)
+        fname = r.attachment_url.rsplit("/", 1)[1]
+        if r.kind == "image":
+            return f'<p><img src="./{fname}" oldsrc="/protect/P0{ym}/{r.key}.png"></p>'
+        return (
+            f'<p class="insertfileTag"><a appendix="true" href="./{fname}" title="{E(r.title)}.{EXT[r.kind]}" '
+            f'OLDSRC="/protect/P0{ym}/{fname}">{E(r.title)}.{EXT[r.kind]}</a></p>'
+        )
+
+    def article(self, r: Report) -> Resp:
+        content = self.content(r)
         index = f"{self.code}-{r.published.year}-{int(r.key[:5], 16)}"
-        charset = None if r.encoding == "none" else "utf-8"
+        charset = None if r.encoding in ("none", "bom") else "utf-8"
         meta = f'<meta name="ArticleTitle" content="{E(r.title)}"><meta name="ContentSource" content="{E(r.agency)}">'
         body = f'<h1>{E(r.title)}</h1>{meta_table(r, index)}<div class="TRS_Editor">{content}</div>'
-        return html_resp(
+        resp = html_resp(
             page(r.title, body, meta=meta, charset=charset),
             header_charset=charset is not None,
             last_modified=r.published,
         )
+        if r.encoding == "bom":
+            resp.body = b"\xef\xbb\xbf" + resp.body
+        return resp
+
+
+# -----------------------------------------------------------------------------
+# Guangdong gkmlpt
+# -----------------------------------------------------------------------------
+
+
+class Gkmlpt(Site):
+    """A Guangdong 政府信息公开目录管理平台 (portals.md §8): ``/gkmlpt/index``
+    carries ``window._CONFIG = {SID, TREE}``; ``/gkmlpt/api/all/{cat}?page=N&sid=``
+    answers JSON (``classify.post_count``, ``articles[]`` with ``title``,
+    ``publisher``, ``url``, ``attachment[]``); articles are
+    ``/gkmlpt/content/{a}/{b}/post_{id}.html``. HTTP only, as on real sites."""
+
+    family = "gkmlpt"
+    SID = "755041"
+    CAT_REPORTS = 3521
+    CAT_GUIDE = 3520
+    PER_PAGE = 10
+
+    def __init__(self, lp):
+        super().__init__(lp, "local_gkmlpt", "广州市临海区", "临海区", "440199", 3)
+        for r in self.reports:
+            post = int(r.key[:6], 16)
+            r.column = str(self.CAT_REPORTS)
+            r.url = f"/gkmlpt/content/{post % 10}/{post % 10000}/post_{post}.html"
+            if r.kind == "image":
+                r.attachment_url = f"/attachment/0/{post % 100}/{post}/{r.key[:8]}.png"
+            elif r.kind != "html":
+                r.attachment_url = f"/attachment/0/{post % 100}/{post}/{r.key[:8]}.{EXT[r.kind]}"
+        for i, d in enumerate(self.distractors):
+            d.column = str(self.CAT_REPORTS if i % 2 else self.CAT_GUIDE)
+            d.url = f"/gkmlpt/content/9/{9000 + i}/post_{9000 + i}.html"
+
+    def handle(self, req: Req) -> Resp:
+        p = req.path
+        if p == "/gkmlpt/index":
+            tree = [
+                {
+                    "id": 3500,
+                    "name": "法定主动公开内容",
+                    "children": [
+                        {"id": self.CAT_GUIDE, "name": "政府信息公开指南", "children": []},
+                        {
+                            "id": self.CAT_REPORTS,
+                            "name": "政府信息公开年报",
+                            "children": [],
+                            "post_count": len(self.items(str(self.CAT_REPORTS))),
+                        },
+                    ],
+                },
+            ]
+            config = json.dumps({"SID": self.SID, "TREE": tree}, ensure_ascii=False)
+            return html_resp(
+                page(
+                    "政府信息公开目录",
+                    f"<div id='app'></div><script>window._CONFIG = {config};</script>",
+                )
+            )
+        m = re.fullmatch(r"/gkmlpt/api/all/(\d+)", p)
+        if m:
+            if req.query.get("sid") != self.SID:
+                return Resp(200, b'{"error":"sid"}', "application/json")
+            n = int(req.query["page"]) if req.query.get("page", "").isdigit() else 1
+            n = max(1, n)  # page 0 and page 1 are the same page
+            items = self.items(m[1])
+            chunk = items[(n - 1) * self.PER_PAGE : n * self.PER_PAGE]
+            if not chunk and n > 1:
+                return not_found()
+            data = {
+                "classify": {"id": int(m[1]), "post_count": len(items)},
+                "articles": [self.article_json(i) for i in chunk],
+            }
+            return Resp(
+                200,
+                json.dumps(data, ensure_ascii=False).encode(),
+                "application/json; charset=utf-8",
+            )
+        for r in self.reports:
+            if r.attachment_url == p:
+                return self.serve_document(r.key)
+        return self.serve_page(p, "class='article-content'")
+
+    def article_json(self, item: Report | Distractor) -> dict:
+        out = {
+            "id": int(item.url.rsplit("_", 1)[1].split(".")[0]),
+            "title": item.title,
+            "publisher": getattr(item, "agency", self.district),
+            "date": int(time_of(item.published)),
+            "url": self.base_url + item.url,
+            "attachment": [],
+        }
+        if isinstance(item, Report) and item.attachment_url:
+            out["attachment"] = [
+                {
+                    "name": f"{item.title}.{EXT[item.kind]}",
+                    "url": self.base_url + item.attachment_url,
+                }
+            ]
+        return out
+
+    def article(self, r: Report) -> Resp:
+        index = f"11440199MB2C{int(r.key[:4], 16):04d}/{r.published.year}-{int(r.key[4:9], 16)}"
+        return self.simple_article(r, index, "class='article-content'")
+
+
+def time_of(d: date) -> float:
+    from datetime import UTC, datetime
+
+    return datetime(d.year, d.month, d.day, tzinfo=UTC).timestamp()
+
+
+# -----------------------------------------------------------------------------
+# Lonsun
+# -----------------------------------------------------------------------------
+
+
+class Lonsun(Site):
+    """A Lonsun 龙讯 ``public/column`` site (portals.md §7, Anhui): the unit
+    list ``/public/column/{organ}?type=4&action=rel``; each unit's 年报 page
+    ``/public/column/{organ}?type=3&action=list`` loads its list over XHR
+    from ``/site/label/8888?…labelName=publicInfoList…&pageIndex=N`` (an
+    HTML fragment, ``div.xxgk_navli``); the page count is in the page's
+    script (``pageCount:N``). Articles ``/public/{organ}/{id}.html``;
+    attachments under ``/group6/M00/…``."""
+
+    family = "lonsun"
+    ROOT = 6780000
+    SITE_ID = "6779000"
+    PAGE_SIZE = 3
+
+    def __init__(self, lp):
+        super().__init__(lp, "local_lonsun", "合肥市临湖区", "临湖区", "340199", 4)
+        agencies = sorted({r.agency for r in self.reports})
+        self.organs = {a: self.ROOT + 1 + i for i, a in enumerate(agencies)}
+        for r in self.reports:
+            organ = self.organs[r.agency]
+            r.column = str(organ)
+            r.url = f"/public/{organ}/{int(r.key[:7], 16)}.html"
+            if r.kind != "html":
+                ext = EXT[r.kind]
+                r.attachment_url = f"/group6/M00/{r.key[:2]}/{r.key[2:4]}/{r.key[4:20]}.{ext}"
+        for i, d in enumerate(self.distractors):
+            organ = self.ROOT + 1 + i % len(agencies)
+            d.column = str(organ)
+            d.url = f"/public/{organ}/{90000 + i}.html"
+
+    def handle(self, req: Req) -> Resp:
+        p, q = req.path, req.query
+        if p == f"/public/column/{self.ROOT}" and q.get("type") == "4":
+            links = "".join(
+                f'<li><a href="/public/column/{organ}?type=3&action=list">{E(agency)}</a></li>'
+                for agency, organ in self.organs.items()
+            )
+            return html_resp(page("部门信息公开", f"<ul class='organ-list'>{links}</ul>"))
+        m = re.fullmatch(r"/public/column/(\d+)", p)
+        if m and q.get("type") == "3" and int(m[1]) in self.organs.values():
+            items = self.items(m[1])
+            pages = max(1, math.ceil(len(items) / self.PAGE_SIZE))
+            script = (
+                f"<script>var publicInfo = {{siteId:'{self.SITE_ID}', organId:'{m[1]}', catId:'', "
+                f"type:4, pageSize:{self.PAGE_SIZE}, pageCount:{pages}}};</script>"
+            )
+            return html_resp(
+                page(
+                    "政府信息公开年报",
+                    f"<div id='xxgk_list'></div>{script}",
+                    meta=_colmeta("政府信息公开年报"),
+                )
+            )
+        if p == "/site/label/8888":
+            if q.get("labelName") != "publicInfoList" or not q.get("organId", "").isdigit():
+                return Resp(200, b"", "text/html; charset=utf-8")
+            n = int(q["pageIndex"]) if q.get("pageIndex", "").isdigit() else 1
+            size = int(q["pageSize"]) if q.get("pageSize", "").isdigit() else self.PAGE_SIZE
+            chunk = self.items(q["organId"])[(n - 1) * size : n * size]
+            lis = "".join(
+                f'<li><a href="{i.url}" title="{E(i.title)}" target="_blank">{E(i.title)}</a>'
+                f'<span class="date">{i.published.isoformat()}</span></li>'
+                for i in chunk
+            )
+            return html_resp(f'<div class="xxgk_navli"><ul>{lis}</ul></div>')
+        for r in self.reports:
+            if r.attachment_url == p:
+                return self.serve_document(r.key)
+        return self.serve_page(p, "id='zoom'")
+
+    def article(self, r: Report) -> Resp:
+        index = f"{self.code}-{r.published.year}-{int(r.key[:5], 16)}"
+        return self.simple_article(r, index, "id='zoom'")
 
 
 # -----------------------------------------------------------------------------

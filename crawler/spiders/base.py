@@ -33,6 +33,13 @@ ATTACHMENT = re.compile(
     r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|png|jpe?g|gif|tiff?)(?:$|[?#])|downfile\.jsp|down\.jsp|/attach/|/fileserver/",
     re.I,
 )
+# The same, anywhere in a page's markup: a cheap test before parsing it.
+MAYBE_ATTACHMENT = re.compile(
+    r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|png|jpe?g|gif|tiff?)\b|downfile\.jsp|down\.jsp|/attach/|/fileserver/",
+    re.I,
+)
+# Decoration inside article bodies (file-type icons, template images).
+ICON = re.compile(r"icon|ico_|/images?/(?:icon|file|fj)|/static/|/skin/|\.gif$", re.I)
 CONTENT_AREAS = (
     "#zoom",
     ".TRS_Editor",
@@ -43,6 +50,10 @@ CONTENT_AREAS = (
     "#mainText",
     ".article_con",
     ".bt-mian",
+    ".article-content",
+)
+SHELL_REDIRECT = re.compile(
+    r"""(?:location\.replace\(|location(?:\.href)?\s*=)\s*["']([^"']+)["']"""
 )
 CDATA_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 YEAR_TEXT = re.compile(r"^\s*(?:19|20)\d{2}\s*年?度?\s*$")
@@ -70,7 +81,7 @@ class PortalSpider(scrapy.Spider):
     """Base of the family spiders; ``portal`` is an id from portals.yml or
     the JSON of a portal dict (the local portal, ad-hoc crawls)."""
 
-    name = "portal"
+    name = ""  # a base, not a spider of its own (not listed by `scrapy list`)
     family = ""
 
     def __init__(self, portal: str | dict | None = None, *args, **kwargs):
@@ -122,6 +133,9 @@ class PortalSpider(scrapy.Spider):
         """What every listing page gives: its fetch record, its report links
         and its sub-column links (``anchors``: default all links of the page)."""
         yield self.fetched(response, "listing")
+        shell = SHELL_REDIRECT.search(response.text) if len(response.body) < 2048 else None
+        if shell:  # a script-only shell page: its target is the listing
+            yield self.listing_request(response.urljoin(shell[1]), cb_kwargs={"column": column})
         anchors = response.css("a[href]") if anchors is None else anchors
         yield from self.report_links(response, anchors, column)
         yield from self.subcolumn_requests(response, anchors, column_url)
@@ -256,25 +270,30 @@ class PortalSpider(scrapy.Spider):
                     "year": year,
                 },
                 meta={"xxgk_role": "attachment"},
+                # Unfiltered, so that a redirect loop ends in "max redirections"
+                # (and is logged) instead of vanishing in the dupefilter.
+                dont_filter=True,
             )
 
     def attachments(self, response) -> list[tuple[str, str]]:
         """(url, link text) of the documents a report page carries: links to
         files in the article body, and images in it (图片版 reports)."""
-        area = None
-        for css in self.portal.get("selectors", {}).get("content", []) or CONTENT_AREAS:
-            found = response.css(css)
-            if found:
-                area = found[0]
-                break
+        text = response.text
+        if "<img" not in text and not MAYBE_ATTACHMENT.search(text):
+            return []  # nothing to find: skip building the page's tree (big tables)
+        selectors = self.portal.get("selectors", {}).get("content") or CONTENT_AREAS
+        found = response.css(", ".join(selectors))  # one query: the first in the page wins
+        area = found[0] if found else None
         scope = area if area is not None else response
         out: list[tuple[str, str]] = []
         for a in scope.css("a[href]"):
             href = a.attrib["href"]
             if ATTACHMENT.search(href) and not href.startswith(("javascript:", "mailto:")):
                 out.append((href, self.link_title(a)))
-        if area is not None:
+        if area is not None:  # a 图片版 report: its images are the report
             for img in area.css("img[src]"):
+                if ICON.search(img.attrib["src"]):
+                    continue
                 out.append((img.attrib["src"], clean(img.attrib.get("alt"))))
         seen, unique = set(), []
         for url, text in out:
