@@ -338,12 +338,27 @@ def identify(db: Database, unit: list[dict[str, Any]]) -> tuple[str | None, int 
             agency = agency or rec["agency"]
             year = year or rec["year"]
     for f in reversed(unit):
-        agency = agency or f["agency_hint"]
+        hint = f["agency_hint"]
+        if agency and hint and spells_out(agency, hint):
+            agency = hint  # the page's own 发布机构 writes the short title name in full
+        agency = agency or hint
         year = year or f["year_hint"]
         if f["title"] and (agency is None or year is None):
             t_agency, t_year = parse_title(f["title"])
             agency, year = agency or t_agency, year or t_year
     return agency, year
+
+
+def spells_out(short: str, full: str) -> bool:
+    """True when ``full`` is ``short`` written in full: every character of
+    the short name, after a leading 区/县/市, in order in the longer name
+    (区统计局 → 宁波市望海区统计局, 区住建局 → …住房和城乡建设局, 石碶街道 →
+    …石碶街道办事处). Used only between a document and its own page's
+    metadata, so that one agency keeps one name across years."""
+    if len(full) <= len(short):
+        return False
+    rest = iter(full)
+    return all(ch in rest for ch in short.lstrip("区县市") or short)
 
 
 def agency_id(db: Database, portal_id: str, name: str) -> int:

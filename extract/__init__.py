@@ -19,14 +19,14 @@ from extract.forms import all_forms
 from extract.meta import find_meta
 from extract.pre2019 import extract_pre2019
 from extract.readers import READERS
-from extract.readers.ocr import mark_ocr_cells
+from extract.readers.ocr import drop_ocr_blanks, mark_ocr_cells
 from extract.sections import split_sections
 from extract.sniff import UnreadableDocument, sniff
 from extract.tables import map_layout, ordered_cells
 
 # Bump when the output for some document can change, so that `xxgk build`
 # knows what to re-extract. Not a release number.
-EXTRACTOR_VERSION = "7"
+EXTRACTOR_VERSION = "9"
 
 __all__ = ["EXTRACTOR_VERSION", "UnreadableDocument", "extract"]
 
@@ -56,6 +56,16 @@ def extract(data: bytes, *, source: str = "-", name: str | None = None) -> dict[
         mapped = map_layout(layout, form)
         warnings.extend(layout.warnings)
         warnings.extend(mapped.warnings)
+        unread = drop_ocr_blanks(layout, mapped.cells)
+        if unread:
+            warnings.append(
+                {
+                    "code": "ocr_blank_left_out",
+                    "message": f"{unread} cells read as blank by OCR were left out "
+                    "(a blank in a scan is not evidence of a blank cell)",
+                    "count": unread,
+                }
+            )
         cells_out = [c.to_dict() for c in ordered_cells(mapped, form)]
         for c in cells_out:
             c["source"] = {"reader": layout.reader, **c["source"]}

@@ -31,6 +31,7 @@ _AGENCY_END = re.compile(
     r"(?:局|办公室|办|人民政府|政府|委员会|委|管委会|街道办事处|街道|镇|乡|中心|院|所|站|队|厅|部|署|会|处|"
     r"分局|支队|大队|党工委管委会|\)|）)$"
 )
+_NOT_AGENCIES = frozenset({"政府", "政务", "人民政府", "政府部门", "各级政府"})
 _TITLE_META = re.compile(r"^\s*(?:标题|题名|ArticleTitle)\s*[:：]\s*(.+)$")
 
 
@@ -60,7 +61,14 @@ def _title_candidates(layout: Layout) -> list[str]:
         if m:
             out.append(m.group(1))
             continue
-        if heading_of(text) or len(text) > 60:
+        if heading_of(text):
+            break
+        if len(text) > 60:
+            # A reader that ran the title into the first paragraph: its head
+            # still starts with the title ("…2022年政府信息公开工作年度报告一、总体情况…").
+            head = re.search(_REPORT, text[:80])
+            if not lines and head:
+                out.append(text[: head.end()])
             break
         lines.append(text)
         if len(lines) >= 4:
@@ -110,7 +118,8 @@ def find_meta(layout: Layout) -> Meta:
     if agency is None or year is None:
         for m in _NAMED.finditer(compact):
             a = m["agency"].strip()
-            if a.startswith(("本", "我", "该")) or not _AGENCY_END.search(a):
+            # "2022年政府信息公开…" names no agency: 政府 there is part of the report's name.
+            if a.startswith(("本", "我", "该")) or a in _NOT_AGENCIES or not _AGENCY_END.search(a):
                 continue
             if agency is None:
                 agency, agency_src = a, "body"

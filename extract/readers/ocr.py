@@ -262,3 +262,28 @@ def mark_ocr_cells(cells: list[dict[str, Any]], checks: list[dict[str, Any]]) ->
             note = f"read by OCR and the report's check {failed[ref]} fails"
             cell["note"] = f"{cell['note']}; {note}" if cell.get("note") else note
         cell["confidence"] = round(conf, 3)
+
+
+def drop_ocr_blanks(layout: Any, cells: dict) -> int:
+    """Leave out table cells that OCR read as blank, and say how many.
+
+    A blank in a scan is no evidence of a blank cell: a faint "0" or "1" in a
+    narrow column is easily missed. Recording it as ``null`` would claim the
+    report prints nothing there; leaving it out says we could not read it.
+    Applies to image documents and to the OCR'd pages of a PDF.
+    """
+    everything = str(layout.reader).startswith("ocr")
+    pages: set[int] = set()
+    for w in layout.warnings:
+        if w.get("code") == "ocr_pages":
+            pages.update(w.get("pages") or [])
+    if not everything and not pages:
+        return 0
+    dropped = [
+        key
+        for key, cell in cells.items()
+        if cell.kind == "blank" and (everything or cell.where.get("page") in pages)
+    ]
+    for key in dropped:
+        del cells[key]
+    return len(dropped)
