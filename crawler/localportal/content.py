@@ -21,10 +21,13 @@ YEARS = tuple(range(2019, 2026))
 KINDS = ("html", "pdf", "docx", "doc", "image")
 # The mix of report kinds, in rotation: mostly HTML pages and PDF attachments,
 # as on real portals, some Word files, a few legacy DOC and one scanned image in
-# twenty (OCR and LibreOffice are the slow readers; the demo builds in seconds).
+# forty (OCR and LibreOffice are the slow readers; the demo builds in seconds).
+# Every portal publishes more than forty reports, so each kind appears on each.
 KIND_CYCLE = (
     "html", "pdf", "html", "docx", "html", "pdf", "doc", "html", "pdf", "html",
-    "docx", "html", "pdf", "image", "html", "pdf", "html", "docx", "doc", "html",
+    "docx", "html", "pdf", "image", "html", "pdf", "html", "docx", "html", "pdf",
+    "html", "pdf", "html", "docx", "html", "pdf", "html", "html", "pdf", "html",
+    "docx", "html", "pdf", "html", "html", "pdf", "html", "docx", "doc", "html",
 )  # fmt: skip
 
 
