@@ -1,0 +1,92 @@
+"""``xxgk update``: lock, exit status, log per run, the season's schedule."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from datetime import date
+
+from archive.update import (
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_PORTALS,
+    is_due,
+    update,
+    update_lock,
+)
+from crawler.localportal import LocalPortal
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "archive", "update", *args], capture_output=True, text=True
+    )
+
+
+def test_season_intervals():
+    assert is_due(date(2026, 3, 1), None)
+    assert not is_due(date(2026, 3, 7), date(2026, 3, 1))  # weekly in season
+    assert is_due(date(2026, 3, 8), date(2026, 3, 1))
+    assert not is_due(date(2026, 7, 20), date(2026, 7, 1))  # monthly outside
+    assert is_due(date(2026, 7, 29), date(2026, 7, 1))
+
+
+def test_a_second_update_exits_locked(tmp_path):
+    portals = tmp_path / "portals.json"
+    portals.write_text("[]", encoding="utf-8")
+    with update_lock(tmp_path / "data"):
+        got = run_cli("--data", str(tmp_path / "data"), "--portals-file", str(portals))
+    assert got.returncode == EXIT_LOCKED
+    assert got.stderr.strip().count("\n") == 0
+    assert "another update is running (pid" in got.stderr
+    assert "Traceback" not in got.stderr
+    # the lock is released with its holder: now it runs and says there is nothing to crawl
+    got = run_cli("--data", str(tmp_path / "data"), "--portals-file", str(portals))
+    assert got.returncode == 2
+    assert "no portals" in got.stderr
+
+
+def test_bad_arguments_exit_2_with_one_line(tmp_path):
+    got = run_cli("--data", str(tmp_path), "--portals", "no_such_portal")
+    assert got.returncode == 2
+    assert len(got.stderr.strip().splitlines()) == 1
+    got = run_cli("--data", str(tmp_path))
+    assert got.returncode == 2
+
+
+def test_update_crawls_builds_logs_and_reports_paused_portals(tmp_path):
+    with LocalPortal() as lp:
+        site = lp.portals()[0]
+        blocked = lp.blocked_portals()[0]
+        blocked = {k: v for k, v in blocked.items() if k != "expect_pause"}
+        code, message = update(
+            [site, blocked], tmp_path, tmp_path / "xxgk.db", today=date(2026, 6, 1), polite=False
+        )
+        served = {(e["agency"], e["year"]) for e in lp.expected() if e["portal"] == site["id"]}
+    assert code == EXIT_PORTALS, message
+    assert blocked["id"] in message
+    logs = list((tmp_path / "logs").glob("*.log"))
+    assert len(logs) == 1
+    text = logs[0].read_text("utf-8")
+    assert f"problem: {blocked['id']}: paused" in text
+    assert text.rstrip().endswith("exit 1")
+    summary = json.loads(next((tmp_path / "crawls").glob("*.json")).read_text("utf-8"))
+    assert summary["update"]["today"] == "2026-06-01"
+    assert set(summary["update"]["problems"]) == {blocked["id"]}
+    with sqlite3.connect(tmp_path / "xxgk.db") as conn:
+        placed = set(
+            conn.execute(
+                "select a.name, r.year from reports r join agencies a on a.id = r.agency_id"
+                " where a.portal_id = ?",
+                [site["id"]],
+            )
+        )
+    assert placed and placed <= served
+    # a daily cron call the next day is not due (weekly outside... monthly in June)
+    code, message = update(
+        [site], tmp_path, tmp_path / "xxgk.db", today=date(2026, 6, 2), if_due=True
+    )
+    assert code == EXIT_OK and message.startswith("not due")
+    assert len(list((tmp_path / "logs").glob("*.log"))) == 1
