@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from archive.metrics import METRICS, RATES, WITHHELD
+from archive.season import SEASON_QUERIES, SEASON_VIEW_TABLES
 
 LATEST_YEAR = "coalesce(cast(nullif(:year, '') as integer), (select max(year) from report_metrics))"
 
@@ -419,6 +420,7 @@ VIEW_TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
             "url": "链接 · first URL it was fetched from",
         },
     ),
+    **SEASON_VIEW_TABLES,
 }
 
 HIDDEN = ["_sqlite_migrations"] + [
@@ -604,6 +606,7 @@ join report_metrics rm on rm.extraction_id = s.extraction_id
 where length(:q) between 1 and 2 and s.body like '%' || :q || '%'
 limit 200""",
     },
+    **SEASON_QUERIES,
 }
 
 
@@ -633,6 +636,8 @@ def metadata() -> dict[str, Any]:
     tables["sections"]["facets"] = ["section"]
     tables["fetches"]["facets"] = ["role", "status", "portal_id"]
     tables["extractions"]["facets"] = ["ok", "format", "kind"]
+    tables["crawl_portal_runs"]["facets"] = ["portal_id", "outcome"]
+    tables["portal_health"]["facets"] = ["health", "district"]
     for name in HIDDEN:
         tables[name] = {"hidden": True}
     return {

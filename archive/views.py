@@ -22,6 +22,7 @@ from sqlite_utils import Database
 
 from archive.crosswalk import CROSSWALK
 from archive.metrics import METRICS, RATES
+from archive.season import SEASON_VIEWS
 
 COVERAGE_YEARS = tuple(range(2014, 2026))
 
@@ -87,6 +88,7 @@ select e.id, e.sha256, e.extractor_version, e.extracted_at, e.failure_kind, e.fa
        (select url from fetches f where f.sha256 = e.sha256 order by fetched_at limit 1) as url
 from extractions e where e.ok = 0
 """,
+    **SEASON_VIEWS,  # run health, on time / late / missing (archive/season.py)
 }
 
 

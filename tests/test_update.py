@@ -19,6 +19,12 @@ from archive.update import (
 from crawler.localportal import LocalPortal
 
 
+def _query(name: str) -> str:
+    from archive.site_metadata import QUERIES
+
+    return QUERIES[name]["sql"]
+
+
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "archive", "update", *args], capture_output=True, text=True
@@ -84,6 +90,27 @@ def test_update_crawls_builds_logs_and_reports_paused_portals(tmp_path):
             )
         )
     assert placed and placed <= served
+    # run health: the figures of the run per portal, and each portal's health
+    with sqlite3.connect(tmp_path / "xxgk.db") as conn:
+        conn.row_factory = sqlite3.Row
+        runs = {r["portal_id"]: dict(r) for r in conn.execute("select * from crawl_portal_runs")}
+        health = {r["portal_id"]: dict(r) for r in conn.execute("select * from portal_health")}
+        failing = [r[0] for r in conn.execute(_query("portals_failing"))]
+    assert runs[site["id"]]["outcome"] == "ok"
+    assert runs[site["id"]]["reports_found"] >= len(placed)
+    # first crawl: every report page and attachment is new
+    assert runs[site["id"]]["new"] >= runs[site["id"]]["reports_found"]
+    assert runs[site["id"]]["revised"] == runs[site["id"]]["unchanged"] == 0
+    assert runs[site["id"]]["duration_s"] > 0
+    assert runs[site["id"]]["update_day"] == "2026-06-01"
+    assert runs[blocked["id"]]["outcome"] == "paused"
+    assert runs[blocked["id"]]["waf_pauses"] >= 1
+    assert health[site["id"]]["health"] == "ok"
+    assert health[site["id"]]["last_success_crawl_id"] == summary["run"]
+    assert health[blocked["id"]]["health"] == "paused"
+    assert health[blocked["id"]]["reason"] == summary["portals"][blocked["id"]]["paused_reason"]
+    assert health[blocked["id"]]["last_success_at"] is None
+    assert failing == [blocked["id"]]
     # a daily cron call the next day is not due (weekly outside... monthly in June)
     code, message = update(
         [site], tmp_path, tmp_path / "xxgk.db", today=date(2026, 6, 2), if_due=True

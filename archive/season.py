@@ -1,0 +1,155 @@
+"""The season's views: how each crawl went per portal (run health), and —
+from the crawl history — whether each agency published on time, late, or not
+at all. Plain SQL views over the observations (``crawls``, ``fetches``,
+``reports``), registered in ``archive.views.VIEWS`` so that every build
+creates them.
+
+* ``crawl_portal_runs`` — one row per crawl run × portal, from the run's
+  summary (``crawls/<run>.json``): pages, reports found, new, revised
+  (bytes changed), unchanged, removed candidates (report pages that answered
+  404/410 in the run), errors, WAF pauses (fetches that paused the portal),
+  duration (first to last fetch), and an outcome ``ok`` / ``paused`` /
+  ``failed`` with its reason.
+* ``portal_health`` — one row per portal: its last crawl and outcome, the
+  last successful crawl, and how many crawls failed or paused since.
+"""
+
+from __future__ import annotations
+
+OUTCOME = """case
+    when coalesce(json_extract(v, '$.paused'), 0) then 'paused'
+    when coalesce(json_extract(v, '$.pages'), 0) = 0 then 'failed'
+    when coalesce(json_extract(v, '$.errors'), 0) > 0
+         and coalesce(json_extract(v, '$.reports_found'), 0) = 0 then 'failed'
+    else 'ok' end"""
+
+REASON = """case
+    when coalesce(json_extract(v, '$.paused'), 0)
+        then coalesce(json_extract(v, '$.paused_reason'), 'paused')
+    when coalesce(json_extract(v, '$.pages'), 0) = 0 then 'no page answered'
+    when coalesce(json_extract(v, '$.errors'), 0) > 0
+         and coalesce(json_extract(v, '$.reports_found'), 0) = 0
+        then json_extract(v, '$.errors') || ' errors and no report found'
+    end"""
+
+SEASON_VIEWS = {
+    "crawl_portal_runs": f"""
+with runs as (
+    select c.id as crawl_id, c.started_at, c.finished_at, j.key as portal_id, j.value as v,
+           json_extract(c.summary, '$.update.today') as update_day
+    from crawls c, json_each(c.summary, '$.portals') j
+    where c.summary is not null and json_valid(c.summary)
+),
+fx as (
+    select crawl_id, portal_id, min(fetched_at) as first_fetch, max(fetched_at) as last_fetch,
+           sum(role = 'report' and status in (404, 410)) as gone,
+           sum(paused is not null) as pauses
+    from fetches group by crawl_id, portal_id
+)
+select r.crawl_id, r.portal_id, r.started_at, r.finished_at, r.update_day,
+       json_extract(v, '$.pages') as pages,
+       json_extract(v, '$.reports_found') as reports_found,
+       json_extract(v, '$.new') as new,
+       json_extract(v, '$.changed') as revised,
+       json_extract(v, '$.unchanged') as unchanged,
+       coalesce(fx.gone, 0) as removed_candidates,
+       json_extract(v, '$.errors') as errors,
+       coalesce(fx.pauses, 0) as waf_pauses,
+       round((julianday(fx.last_fetch) - julianday(fx.first_fetch)) * 86400, 1) as duration_s,
+       {OUTCOME} as outcome,
+       {REASON} as reason
+from runs r left join fx on fx.crawl_id = r.crawl_id and fx.portal_id = r.portal_id
+""",
+    "portal_health": """
+with ranked as (
+    select *, row_number() over (partition by portal_id order by crawl_id desc) as rn
+    from crawl_portal_runs
+),
+last_ok as (
+    select portal_id, max(crawl_id) as crawl_id, max(finished_at) as finished_at
+    from crawl_portal_runs where outcome = 'ok' group by portal_id
+)
+select p.id as portal_id, p.district, p.family,
+       coalesce(l.outcome, 'never crawled') as health,
+       l.reason, l.crawl_id as last_crawl_id, l.finished_at as last_crawl_at,
+       ok.crawl_id as last_success_crawl_id, ok.finished_at as last_success_at,
+       (select count(*) from crawl_portal_runs r where r.portal_id = p.id
+          and r.outcome != 'ok' and r.crawl_id > coalesce(ok.crawl_id, '')) as failed_since_success,
+       l.pages, l.reports_found, l.new, l.revised, l.removed_candidates, l.errors, l.waf_pauses,
+       l.duration_s
+from portals p
+left join ranked l on l.portal_id = p.id and l.rn = 1
+left join last_ok ok on ok.portal_id = p.id
+""",
+}
+
+HEALTH_COLUMNS = {
+    "crawl_id": "抓取批次 · crawl run id (crawls.id)",
+    "portal_id": "门户 · portal id",
+    "started_at": "开始 · run started (UTC)",
+    "finished_at": "结束 · run finished (UTC)",
+    "update_day": "更新日 · the day `xxgk update` counted the run for (blank for a plain crawl)",
+    "pages": "页面数 · responses received",
+    "reports_found": "发现报告 · report documents seen",
+    "new": "新增 · report URLs never fetched before",
+    "revised": "变更 · report URLs whose bytes changed",
+    "unchanged": "未变 · report URLs with the same bytes",
+    "removed_candidates": "疑似删除 · report pages answering 404/410 in this run (candidates, not yet removed)",
+    "errors": "错误 · failed fetches (timeouts, 5xx, refused)",
+    "waf_pauses": "拦截暂停 · fetches that paused the portal (WAF, captcha, 403, 429)",
+    "duration_s": "耗时（秒）· seconds from first to last fetch",
+    "outcome": "结果 · ok | paused (blocked) | failed (nothing answered, or only errors)",
+    "reason": "原因 · why it paused or failed",
+}
+
+PORTAL_HEALTH_COLUMNS = {
+    "portal_id": HEALTH_COLUMNS["portal_id"],
+    "district": "地区 · district",
+    "family": "系统类型 · CMS family",
+    "health": "状态 · the last crawl's outcome: ok | paused | failed | never crawled",
+    "reason": HEALTH_COLUMNS["reason"],
+    "last_crawl_id": "最近抓取 · last crawl run",
+    "last_crawl_at": "最近抓取时间 · when it finished (UTC)",
+    "last_success_crawl_id": "最近成功抓取 · last crawl run that went well",
+    "last_success_at": "最近成功时间 · when it finished (UTC)",
+    "failed_since_success": "连续失败 · crawls paused or failed since the last success",
+    **{
+        k: HEALTH_COLUMNS[k]
+        for k in (
+            "pages",
+            "reports_found",
+            "new",
+            "revised",
+            "removed_candidates",
+            "errors",
+            "waf_pauses",
+            "duration_s",
+        )
+    },
+}
+
+SEASON_VIEW_TABLES = {
+    "crawl_portal_runs": (
+        "抓取健康 · Crawl runs per portal",
+        "每次抓取 × 门户的数字：页面、报告、新增、变更、疑似删除、错误、拦截、耗时与结果。Per run × portal figures and outcome.",
+        HEALTH_COLUMNS,
+    ),
+    "portal_health": (
+        "门户健康 · Portal health",
+        "每个门户最近一次抓取的结果、最近一次成功抓取，以及失败或被拦截的原因。Last crawl, last successful crawl, and why a portal fails or is paused.",
+        PORTAL_HEALTH_COLUMNS,
+    ),
+}
+
+SEASON_QUERIES = {
+    "portals_failing": {
+        "title": "抓取失败或被拦截的门户 · Portals failing or paused",
+        "description": "最近一次抓取未成功的门户、原因与最近成功时间。Portals whose last crawl paused or failed, why, and when they last went well.",
+        "sql": """select portal_id, district, health, reason, last_crawl_at, last_success_at,
+  failed_since_success, pages, errors, waf_pauses
+from portal_health
+where health in ('paused', 'failed')
+order by failed_since_success desc, portal_id
+limit 500""",
+    },
+}
