@@ -12,6 +12,22 @@ creates them.
   ``failed`` with its reason.
 * ``portal_health`` — one row per portal: its last crawl and outcome, the
   last successful crawl, and how many crawls failed or paused since.
+* ``publication_status`` — one row per agency × report year: ``on_time``,
+  ``late``, ``missing`` or ``unknown``, judged on crawl days. A crawl's day
+  is the day ``xxgk update`` ran it for (``--today``), else the day it
+  started. The legal deadline is 31 January of the following year for
+  departments and 31 March for governments (人民政府, 街道, 乡, 镇):
+
+  - ``on_time``: first seen on a crawl on or before the deadline;
+  - ``late``: first seen after the deadline, and a successful crawl of the
+    portal after the deadline and before that sighting did not see it (so it
+    was not there on the deadline day);
+  - ``missing``: the agency published the previous year, nothing for this
+    year, and a successful crawl of its portal ran after the deadline;
+  - ``unknown``: first seen after the deadline without such a crawl (we did
+    not look in time), or no successful crawl after the deadline yet.
+
+  Years whose deadline no crawl has passed yet are not listed.
 """
 
 from __future__ import annotations
@@ -31,6 +47,16 @@ REASON = """case
          and coalesce(json_extract(v, '$.reports_found'), 0) = 0
         then json_extract(v, '$.errors') || ' errors and no report found'
     end"""
+
+GOVERNMENT = (
+    "(a.name like '%人民政府%' or a.name like '%街道%' or a.name like '%镇'"
+    " or a.name like '%乡' or a.name like '%管委会%' or a.name like '%管理委员会%')"
+)
+
+
+def _deadline(year: str) -> str:
+    return f"({year} + 1) || case when al.level = 'government' then '-03-31' else '-01-31' end"
+
 
 SEASON_VIEWS = {
     "crawl_portal_runs": f"""
@@ -81,6 +107,64 @@ from portals p
 left join ranked l on l.portal_id = p.id and l.rn = 1
 left join last_ok ok on ok.portal_id = p.id
 """,
+    "publication_status": f"""
+with run_days as (
+    select crawl_id, portal_id, coalesce(update_day, substr(started_at, 1, 10)) as day, outcome
+    from crawl_portal_runs
+),
+ok_days as (select portal_id, day from run_days where outcome = 'ok'),
+agency_level as (
+    select a.id as agency_id, a.name as agency, a.district, a.portal_id,
+           case when {GOVERNMENT} then 'government' else 'department' end as level
+    from agencies a
+),
+seen as (
+    select r.id as report_id, r.agency_id, r.year, min(d.day) as first_seen_day
+    from reports r
+    join report_documents rd on rd.report_id = r.id
+    join fetches f on f.url = rd.url and f.sha256 = rd.sha256
+    join run_days d on d.crawl_id = f.crawl_id and d.portal_id = f.portal_id
+    group by r.id
+),
+published as (
+    select al.*, s.year, {_deadline("s.year")} as deadline, s.report_id, s.first_seen_day
+    from seen s join agency_level al on al.agency_id = s.agency_id
+),
+absent as (
+    select al.*, p.year + 1 as year, {_deadline("p.year + 1")} as deadline
+    from published p join agency_level al on al.agency_id = p.agency_id
+    where not exists (select 1 from reports r where r.agency_id = p.agency_id
+                      and r.year = p.year + 1)
+)
+select agency_id, agency, district, portal_id, level, year, deadline,
+       case when first_seen_day <= deadline then 'on_time'
+            when exists (select 1 from ok_days o where o.portal_id = p.portal_id
+                         and o.day > p.deadline and o.day < p.first_seen_day) then 'late'
+            else 'unknown' end as status,
+       first_seen_day, report_id
+from published p
+union all
+select agency_id, agency, district, portal_id, level, year, deadline,
+       case when exists (select 1 from ok_days o where o.portal_id = x.portal_id
+                         and o.day > x.deadline) then 'missing'
+            else 'unknown' end as status,
+       null as first_seen_day, null as report_id
+from absent x
+where exists (select 1 from run_days d where d.portal_id = x.portal_id and d.day > x.deadline)
+""",
+}
+
+STATUS_COLUMNS = {
+    "agency_id": "机关编号 · agency id",
+    "agency": "机关 · agency",
+    "district": "地区 · district",
+    "portal_id": "门户 · portal id",
+    "level": "类别 · government (deadline 31 March) | department (31 January)",
+    "year": "报告年度 · report year",
+    "deadline": "法定期限 · legal deadline (the following year)",
+    "status": "状态 · on_time | late | missing | unknown (we did not crawl in time)",
+    "first_seen_day": "首次发现日 · day of the crawl that first saw it",
+    "report_id": "报告编号 · report id (blank when missing)",
 }
 
 HEALTH_COLUMNS = {
@@ -139,6 +223,11 @@ SEASON_VIEW_TABLES = {
         "每个门户最近一次抓取的结果、最近一次成功抓取，以及失败或被拦截的原因。Last crawl, last successful crawl, and why a portal fails or is paused.",
         PORTAL_HEALTH_COLUMNS,
     ),
+    "publication_status": (
+        "按时、逾期、未发布 · On time, late, missing",
+        "每个机关 × 报告年度：按时、逾期（期限后才首次发现，且期限后的抓取未见）、未发布（上年有、今年无）或无法判断。Per agency × report year, judged on crawl days.",
+        STATUS_COLUMNS,
+    ),
 }
 
 SEASON_QUERIES = {
@@ -150,6 +239,25 @@ SEASON_QUERIES = {
 from portal_health
 where health in ('paused', 'failed')
 order by failed_since_success desc, portal_id
+limit 500""",
+    },
+    "publication_status_by_district": {
+        "title": "各地区按时/逾期/未发布 · On time, late and missing by district",
+        "description": "每个地区、报告年度各状态的机关数（可用图表查看）。Agencies per status, district and report year (chart it with the Vega chart).",
+        "sql": """select district, year, status, count(*) as agencies
+from publication_status
+where (:district = '' or district = :district)
+group by district, year, status
+order by district, year desc, status""",
+    },
+    "late_or_missing": {
+        "title": "逾期或未发布的报告 · Late or missing reports",
+        "description": "期限后才发现或期限后仍未发布的报告。Reports first seen after the deadline, or still absent after it.",
+        "sql": """select agency, district, year, level, deadline, status, first_seen_day, report_id
+from publication_status
+where status in ('late', 'missing')
+  and (:year = '' or year = cast(:year as integer))
+order by year desc, district, agency
 limit 500""",
     },
 }

@@ -125,6 +125,88 @@ def remember_portals(data_dir: Path, portals: list[Any]) -> None:
     path.write_text(json.dumps(list(merged.values()), ensure_ascii=False, default=str), "utf-8")
 
 
+def unlisted_pages(data: DataDir, run: str, portal_ids: set[str]) -> list[tuple[str, str]]:
+    """(portal, url) of report pages stored by an earlier run but not
+    requested by ``run``: no longer listed, so the crawl never asked for them.
+    Pages already answering 404/410 are asked again, so that a removal is
+    confirmed on a later day."""
+    last: dict[str, dict[str, Any]] = {}
+    seen_now: set[str] = set()
+    for rec in data.fetches.read():
+        if rec.get("role") != "report" or rec.get("portal") not in portal_ids:
+            continue
+        if rec.get("run") == run:
+            seen_now.add(rec["url"])
+        elif rec.get("sha256") or rec.get("url") in last:
+            last[rec["url"]] = rec
+    return sorted(
+        (rec["portal"], url)
+        for url, rec in last.items()
+        if url not in seen_now and url.startswith(("http://", "https://"))
+    )
+
+
+def recheck(
+    data: DataDir, run: str, pages: list[tuple[str, str]], *, polite: bool = True
+) -> dict[str, int]:
+    """Ask each unlisted report page once more (GET, no redirects followed,
+    robots.txt obeyed) and log the answer in the run's fetch log with role
+    ``report``: a 404/410 is one confirmation that the report was removed
+    (``archive.build`` marks it removed after confirmations on two days);
+    timeouts, 5xx and block pages are logged as errors and never count. The
+    bytes of a 200 answer are not stored (the crawl stores what is listed);
+    the answer only says the page is still there. Returns status counts."""
+    import time
+    import urllib.error
+    import urllib.request
+    import urllib.robotparser
+    from urllib.parse import urlsplit
+
+    from crawler.settings import USER_AGENT
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+    counts: dict[str, int] = {}
+    with data.fetches.open(run) as log:
+        for portal, url in pages:
+            parts = urlsplit(url)
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if origin not in robots:
+                rp = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
+                try:
+                    rp.read()
+                except (OSError, ValueError):
+                    rp = None
+                robots[origin] = rp
+            rp = robots[origin]
+            if rp is not None and not rp.can_fetch(USER_AGENT, url):
+                continue
+            status: int | None = None
+            error = None
+            try:
+                req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+                with opener.open(req, timeout=30) as resp:
+                    status = resp.status
+            except urllib.error.HTTPError as e:
+                status = e.code
+                if status not in (404, 410):
+                    error = f"recheck: HTTP {status}"
+            except (OSError, ValueError) as e:
+                error = f"recheck: {type(e).__name__}: {e}"
+            log.write(
+                portal=portal, url=url, method="GET", status=status, role="report", error=error
+            )
+            key = str(status) if status else "error"
+            counts[key] = counts.get(key, 0) + 1
+            if polite and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+                time.sleep(2)
+    return counts
+
+
 def update(
     portals: list[Any],
     data_dir: Path | str,
@@ -183,6 +265,11 @@ def update(
                     if pid not in (summary.get("portals") or {}):
                         problems[pid] = "not crawled"
                 status = EXIT_PORTALS if problems else EXIT_OK
+                healthy = {p for p in summary.get("portals") or {} if p not in problems}
+                pages = unlisted_pages(data, run, healthy)
+                if pages:
+                    counts = recheck(data, run, pages, polite=polite)
+                    note(f"rechecked {len(pages)} report pages no longer listed: {counts}")
                 summary.pop("returncode", None)
                 summary["update"] = {"today": today.isoformat(), "problems": problems}
                 # written before the build, so that the build loads it

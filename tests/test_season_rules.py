@@ -1,0 +1,60 @@
+"""The removal rule (archive.build.removed_at): removed only after 404/410
+answers on two different crawl days; timeouts, 5xx and block pages never
+count; absence from a listing makes a candidate only."""
+
+from __future__ import annotations
+
+from archive.build import removed_at
+
+
+def fetch(run: str, when: str, status: int | None, sha: str | None = None) -> dict:
+    return {"crawl_id": run, "fetched_at": when, "status": status, "sha256": sha}
+
+
+SEEN = fetch("r1", "2026-02-01T03:00:00Z", 200, "aaa")
+
+
+def test_one_404_is_a_candidate_two_on_different_days_remove():
+    one = [SEEN, fetch("r2", "2026-02-08T03:00:00Z", 404)]
+    assert removed_at(one, []) == (None, "2026-02-08T03:00:00Z")
+    two = [*one, fetch("r3", "2026-02-15T03:00:00Z", 410)]
+    assert removed_at(two, []) == ("2026-02-15T03:00:00Z", "2026-02-08T03:00:00Z")
+
+
+def test_two_404s_on_one_day_are_not_enough():
+    same_day = [
+        SEEN,
+        fetch("r2", "2026-02-08T03:00:00Z", 404),
+        fetch("r3", "2026-02-08T09:00:00Z", 404),
+    ]
+    assert removed_at(same_day, [])[0] is None
+    # the day a run counts for (xxgk update --today) decides, not the clock
+    days = {"r2": "2026-02-08", "r3": "2026-02-09"}
+    assert removed_at(same_day, [], days)[0] == "2026-02-08T09:00:00Z"
+
+
+def test_timeouts_5xx_and_block_pages_never_count():
+    noisy = [
+        SEEN,
+        fetch("r2", "2026-02-08T03:00:00Z", None),  # timeout
+        fetch("r3", "2026-02-15T03:00:00Z", 503),
+        fetch("r4", "2026-02-22T03:00:00Z", 412),  # WAF
+        fetch("r5", "2026-03-01T03:00:00Z", 404),
+    ]
+    assert removed_at(noisy, []) == (None, "2026-03-01T03:00:00Z")
+
+
+def test_a_page_seen_again_starts_over():
+    back = [
+        SEEN,
+        fetch("r2", "2026-02-08T03:00:00Z", 404),
+        fetch("r3", "2026-02-15T03:00:00Z", 200),  # a recheck: still there
+        fetch("r4", "2026-02-22T03:00:00Z", 404),
+    ]
+    assert removed_at(back, []) == (None, "2026-02-22T03:00:00Z")
+
+
+def test_absence_from_a_complete_listing_is_a_candidate_only():
+    listings = [("2026-02-08T03:00:00Z", "r2"), ("2026-02-15T03:00:00Z", "r3")]
+    assert removed_at([SEEN], listings) == (None, "2026-02-08T03:00:00Z")
+    assert removed_at([SEEN], []) == (None, None)
