@@ -598,6 +598,10 @@ def build(
         rebuild_summaries(db)
     else:
         create_views(db)
+    if changed or not db["report_changes"].exists():
+        from archive.season import rebuild_report_changes
+
+        rebuild_report_changes(db)
     stats = {
         "loaded_rows": loaded,
         "extracted": read,

@@ -32,6 +32,8 @@ creates them.
 
 from __future__ import annotations
 
+from typing import Any
+
 OUTCOME = """case
     when coalesce(json_extract(v, '$.paused'), 0) then 'paused'
     when coalesce(json_extract(v, '$.pages'), 0) = 0 then 'failed'
@@ -167,6 +169,30 @@ STATUS_COLUMNS = {
     "report_id": "报告编号 · report id (blank when missing)",
 }
 
+CHANGE_COLUMNS = {
+    "id": "编号 · id",
+    "report_id": "报告编号 · report id",
+    "agency": "机关 · agency",
+    "district": "地区 · district",
+    "year": "报告年度 · report year",
+    "url": "链接 · the document that changed (page or attachment)",
+    "from_version": "原版本 · version before",
+    "to_version": "新版本 · version after",
+    "from_sha256": "原文件 · document before (archived copy: /-/original/<sha256>)",
+    "to_sha256": "新文件 · document after",
+    "changed_at": "发现时间 · first sighting of the new version (UTC)",
+    "kind": "类型 · cell (a figure changed) | section (narrative text changed) | unreadable (bytes changed, one version could not be read)",
+    "table": "表 · table of the changed cell",
+    "row": "行 · row key",
+    "col": "列 · column key",
+    "old_value": "原值 · value before (blank: not printed)",
+    "new_value": "新值 · value after (blank: not printed)",
+    "old_raw": "原文 · text printed before",
+    "new_raw": "新文 · text printed after",
+    "section": "部分 · section whose text changed",
+    "diff": "文本差异 · unified diff of the section, one sentence a line (- before, + after)",
+}
+
 HEALTH_COLUMNS = {
     "crawl_id": "抓取批次 · crawl run id (crawls.id)",
     "portal_id": "门户 · portal id",
@@ -228,6 +254,11 @@ SEASON_VIEW_TABLES = {
         "每个机关 × 报告年度：按时、逾期（期限后才首次发现，且期限后的抓取未见）、未发布（上年有、今年无）或无法判断。Per agency × report year, judged on crawl days.",
         STATUS_COLUMNS,
     ),
+    "report_changes": (
+        "版本差异 · What changed between versions",
+        "报告文件每两个相邻版本之间：改动的单元格（原值 → 新值）与正文差异。Changed cells (old → new) and section text diffs between consecutive versions of each report document.",
+        CHANGE_COLUMNS,
+    ),
 }
 
 SEASON_QUERIES = {
@@ -240,6 +271,17 @@ from portal_health
 where health in ('paused', 'failed')
 order by failed_since_success desc, portal_id
 limit 500""",
+    },
+    "what_changed": {
+        "title": "报告改了什么 · What changed in a revised report",
+        "description": "修订报告的改动：单元格原值 → 新值、正文差异。Changed cells and section diffs (all revised reports, or one report_id).",
+        "sql": """select agency, district, year, from_version, to_version, changed_at, kind,
+  "table", row, col, old_value, new_value, section, diff,
+  '/-/original/' || from_sha256 as before_copy, '/-/original/' || to_sha256 as after_copy
+from report_changes
+where (:report_id = '' or report_id = cast(:report_id as integer))
+order by changed_at desc, report_id, id
+limit 1000""",
     },
     "publication_status_by_district": {
         "title": "各地区按时/逾期/未发布 · On time, late and missing by district",
@@ -261,3 +303,122 @@ order by year desc, district, agency
 limit 500""",
     },
 }
+
+
+# -- revisions as data -------------------------------------------------------
+
+
+def _extraction(db: Any, sha: str) -> int | None:
+    row = db.execute(
+        "select max(id) from extractions where sha256 = ? and ok = 1", [sha]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _sentences(text: str) -> list[str]:
+    import re
+
+    return [s.strip() for s in re.split(r"(?<=[。；！？!?;\n])", text or "") if s.strip()]
+
+
+def section_diff(old: str, new: str) -> str:
+    """A unified diff of two section texts, one sentence a line (Chinese
+    paragraphs are one line each, too coarse to read a change in)."""
+    import difflib
+
+    lines = difflib.unified_diff(
+        _sentences(old), _sentences(new), "before", "after", lineterm="", n=1
+    )
+    return "\n".join(list(lines)[2:])  # without the ---/+++ header
+
+
+def version_changes(db: Any, old_sha: str, new_sha: str) -> list[dict[str, Any]]:
+    """What changed between two versions of a document, from their
+    extractions: each cell whose value or printed text differs (old → new),
+    and each section whose text differs (with a sentence diff)."""
+    old_e, new_e = _extraction(db, old_sha), _extraction(db, new_sha)
+    if old_e is None or new_e is None:
+        return [{"kind": "unreadable"}]
+
+    def cells(eid: int) -> dict[tuple, tuple]:
+        return {
+            (t, r, c): (v, raw)
+            for t, r, c, v, raw in db.execute(
+                'select "table", row, col, value, raw from cells where extraction_id = ?', [eid]
+            )
+        }
+
+    def sections(eid: int) -> dict[str, str]:
+        return dict(db.execute("select section, body from sections where extraction_id = ?", [eid]))
+
+    out: list[dict[str, Any]] = []
+    before, after = cells(old_e), cells(new_e)
+    for key in sorted(set(before) | set(after), key=lambda k: tuple(str(x) for x in k)):
+        (ov, oraw), (nv, nraw) = before.get(key, (None, None)), after.get(key, (None, None))
+        if ov != nv:
+            t, r, c = key
+            out.append(
+                {
+                    "kind": "cell",
+                    "table": t,
+                    "row": r,
+                    "col": c,
+                    "old_value": ov,
+                    "new_value": nv,
+                    "old_raw": oraw,
+                    "new_raw": nraw,
+                }
+            )
+    old_s, new_s = sections(old_e), sections(new_e)
+    for name in sorted(set(old_s) | set(new_s)):
+        if old_s.get(name, "") != new_s.get(name, ""):
+            diff = section_diff(old_s.get(name, ""), new_s.get(name, ""))
+            if diff:
+                out.append({"kind": "section", "section": name, "diff": diff})
+    return out
+
+
+def rebuild_report_changes(db: Any) -> None:
+    """Regenerate ``report_changes`` (derived data, like the summary tables):
+    one row per changed cell or section between consecutive versions of each
+    report document."""
+    pairs = db.execute(
+        """select a.report_id, ag.name, ag.district, r.year, a.url, a.version, b.version,
+                  a.sha256, b.sha256, b.first_seen_at
+           from report_documents a
+           join report_documents b on b.report_id = a.report_id and b.url = a.url
+                                   and b.version = a.version + 1
+           join reports r on r.id = a.report_id
+           join agencies ag on ag.id = r.agency_id
+           order by a.report_id, a.url, a.version"""
+    ).fetchall()
+    rows = []
+    for rid, agency, district, year, url, v1, v2, s1, s2, at in pairs:
+        for change in version_changes(db, s1, s2):
+            rows.append(
+                {
+                    "report_id": rid,
+                    "agency": agency,
+                    "district": district,
+                    "year": year,
+                    "url": url,
+                    "from_version": v1,
+                    "to_version": v2,
+                    "from_sha256": s1,
+                    "to_sha256": s2,
+                    "changed_at": at,
+                    **{k: change.get(k) for k in list(CHANGE_COLUMNS)[11:]},
+                }
+            )
+    with db.conn:
+        db.execute("drop table if exists report_changes")
+        db.execute(
+            "create table report_changes (id integer primary key, report_id integer,"
+            " agency text, district text, year integer, url text, from_version integer,"
+            " to_version integer, from_sha256 text, to_sha256 text, changed_at text, kind text,"
+            ' "table" text, row text, col text, old_value, new_value, old_raw text,'
+            " new_raw text, section text, diff text)"
+        )
+        if rows:
+            db["report_changes"].insert_all(rows)
+        db.execute("create index report_changes_report_id on report_changes (report_id)")

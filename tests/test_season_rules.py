@@ -58,3 +58,34 @@ def test_absence_from_a_complete_listing_is_a_candidate_only():
     listings = [("2026-02-08T03:00:00Z", "r2"), ("2026-02-15T03:00:00Z", "r3")]
     assert removed_at([SEEN], listings) == (None, "2026-02-08T03:00:00Z")
     assert removed_at([SEEN], []) == (None, None)
+
+
+def test_section_diff_shows_the_changed_sentence():
+    from archive.season import section_diff
+
+    diff = section_diff(
+        "一、总体情况。本年收到申请5件。特此说明。", "一、总体情况。本年收到申请7件。特此说明。"
+    )
+    assert "-本年收到申请5件。" in diff.splitlines()
+    assert "+本年收到申请7件。" in diff.splitlines()
+    assert " 一、总体情况。" in diff.splitlines()
+    assert section_diff("同一文本。", "同一文本。") == ""
+
+
+def test_a_revision_in_the_scenario_becomes_report_changes(tmp_path):
+    import sqlite3
+
+    from archive.build import build
+    from archive.scenario import write_scenario
+
+    info = write_scenario(tmp_path)
+    build(tmp_path, tmp_path / "xxgk.db", progress=False)
+    with sqlite3.connect(tmp_path / "xxgk.db") as conn:
+        changes = conn.execute(
+            "select url, from_sha256, to_sha256, kind, section, diff from report_changes"
+        ).fetchall()
+    assert changes, "the revised 经信局 report has a change"
+    url, old, new, kind, _section, diff = changes[0]
+    assert url == info["urls"]["beilun_econ"]
+    assert (old, new) == (info["sha256"]["beilun_econ"], info["sha256"]["beilun_econ_v2"])
+    assert kind == "section" and "+（2023年6月修订）" in diff
