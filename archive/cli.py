@@ -32,6 +32,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "serve": "archive.serve:serve_command",
     "demo": "archive.demo:demo_command",
     "update": "archive.update:update_command",
+    "digest": "archive.digest:digest_command",
 }
 
 

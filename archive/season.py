@@ -143,14 +143,16 @@ select agency_id, agency, district, portal_id, level, year, deadline,
             when exists (select 1 from ok_days o where o.portal_id = p.portal_id
                          and o.day > p.deadline and o.day < p.first_seen_day) then 'late'
             else 'unknown' end as status,
-       first_seen_day, report_id
+       first_seen_day, report_id, first_seen_day as status_day
 from published p
 union all
 select agency_id, agency, district, portal_id, level, year, deadline,
        case when exists (select 1 from ok_days o where o.portal_id = x.portal_id
                          and o.day > x.deadline) then 'missing'
             else 'unknown' end as status,
-       null as first_seen_day, null as report_id
+       null as first_seen_day, null as report_id,
+       (select min(o.day) from ok_days o where o.portal_id = x.portal_id
+        and o.day > x.deadline) as status_day
 from absent x
 where exists (select 1 from run_days d where d.portal_id = x.portal_id and d.day > x.deadline)
 """,
@@ -167,6 +169,7 @@ STATUS_COLUMNS = {
     "status": "状态 · on_time | late | missing | unknown (we did not crawl in time)",
     "first_seen_day": "首次发现日 · day of the crawl that first saw it",
     "report_id": "报告编号 · report id (blank when missing)",
+    "status_day": "判定日 · day the status became known: first sighting, or for missing the first successful crawl after the deadline",
 }
 
 CHANGE_COLUMNS = {

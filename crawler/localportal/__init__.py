@@ -264,7 +264,9 @@ class LocalPortal:
             if r.kind == "doc":
                 self._make_docs()
             else:
-                self._docs[key] = render(r.kind, r.title, r.agency, r.format, cells)
+                self._docs[key] = render(
+                    r.kind, r.title, r.agency, r.format, cells, r.note_on(self.day)
+                )
             return self._docs[key]
 
     def _make_docs(self) -> None:
@@ -275,7 +277,7 @@ class LocalPortal:
                 key = (r.key, r.revised(self.day))
                 if r.kind == "doc" and key not in self._docs:
                     cells = cells_of(r, self.day, self.seed)
-                    todo[key] = docx_bytes(r.title, r.agency, r.format, cells)
+                    todo[key] = docx_bytes(r.title, r.agency, r.format, cells, r.note_on(self.day))
         for key, data in docs_from_docx(todo).items():
             self._docs[key] = data
 
