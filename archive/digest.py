@@ -122,12 +122,15 @@ def render_text(found: list[dict[str, Any]], since: str) -> str:
     return "\n".join(lines)
 
 
-def atom(found: list[dict[str, Any]], *, title: str, feed_id: str, base: str) -> str:
-    """An Atom 1.0 feed (RFC 4287) of digest items."""
+def atom(
+    found: list[dict[str, Any]], *, title: str, feed_id: str, base: str, database: str = "xxgk"
+) -> str:
+    """An Atom 1.0 feed (RFC 4287) of digest items; each entry links to the
+    report's row on the site (``base``/``database``/reports/<id>)."""
     updated = max((i["day"] for i in found), default="1970-01-01") + "T00:00:00Z"
     entries = []
     for i in found:
-        link = f"{base}/xxgk/reports/{i['report_id']}" if i["report_id"] else i["url"] or base
+        link = f"{base}/{database}/reports/{i['report_id']}" if i["report_id"] else i["url"] or base
         entry_id = f"{feed_id}:{i['kind']}:{i['report_id'] or i['agency']}:{i['year']}:{i['day']}"
         entries.append(
             "  <entry>\n"

@@ -156,7 +156,9 @@ async def feed(datasette, request):
         return Response.text(f"feed unavailable: {type(e).__name__}: {e}", status=500)
     base = f"{request.scheme}://{request.host}"
     title = f"xxgk · {district or '全部 · all districts'} · 年报动态 · new, revised, late, missing, removed"
-    body = atom(found, title=title, feed_id=f"{base}/-/feeds/{name}.atom", base=base)
+    body = atom(
+        found, title=title, feed_id=f"{base}/-/feeds/{name}.atom", base=base, database=db.name
+    )
     return Response(body, content_type="application/atom+xml; charset=utf-8")
 
 

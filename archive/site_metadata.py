@@ -648,7 +648,10 @@ def metadata() -> dict[str, Any]:
             "<p>An archive of Chinese government information-disclosure annual reports "
             "(政府信息公开工作年度报告): every table cell with its provenance, the reports' own "
             "arithmetic checks, and their narrative, year over year. Start with "
-            '<a href="/xxgk/report_metrics">report_metrics</a> or the canned queries below.</p>\n'
+            '<a href="/xxgk/report_metrics">report_metrics</a> or the canned queries below. '
+            'Subscribe: <a href="/-/feeds/all.atom">Atom feed</a> of new, revised, late, missing '
+            "and removed reports (one per district: /-/feeds/&lt;district&gt;.atom); crawl health: "
+            '<a href="/xxgk/portal_health">portal_health</a>.</p>\n'
             "<p>政府信息公开工作年度报告数据档案：表二、表三、表四的每一个单元格及其出处、报告自身的勾稽校验与正文。"
             "空白表示报告未填写，不等于 0。</p>"
         ),

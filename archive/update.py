@@ -129,20 +129,28 @@ def unlisted_pages(data: DataDir, run: str, portal_ids: set[str]) -> list[tuple[
     """(portal, url) of report pages stored by an earlier run but not
     requested by ``run``: no longer listed, so the crawl never asked for them.
     Pages already answering 404/410 are asked again, so that a removal is
-    confirmed on a later day."""
+    confirmed on a later day, until they answered so on two days."""
     last: dict[str, dict[str, Any]] = {}
+    gone_days: dict[str, set[str]] = {}  # days of 404/410 answers since last present
     seen_now: set[str] = set()
     for rec in data.fetches.read():
         if rec.get("role") != "report" or rec.get("portal") not in portal_ids:
             continue
+        url = rec["url"]
         if rec.get("run") == run:
-            seen_now.add(rec["url"])
-        elif rec.get("sha256") or rec.get("url") in last:
-            last[rec["url"]] = rec
+            seen_now.add(url)
+        elif rec.get("sha256") or url in last:
+            last[url] = rec
+            if rec.get("status") in (404, 410):
+                gone_days.setdefault(url, set()).add((rec.get("fetched_at") or "")[:10])
+            elif rec.get("sha256") or rec.get("status") in (200, 304):
+                gone_days.pop(url, None)
     return sorted(
         (rec["portal"], url)
         for url, rec in last.items()
-        if url not in seen_now and url.startswith(("http://", "https://"))
+        if url not in seen_now
+        and url.startswith(("http://", "https://"))
+        and len(gone_days.get(url, ())) < 2  # confirmed gone on two days: asked enough
     )
 
 

@@ -89,3 +89,38 @@ def test_a_revision_in_the_scenario_becomes_report_changes(tmp_path):
     assert url == info["urls"]["beilun_econ"]
     assert (old, new) == (info["sha256"]["beilun_econ"], info["sha256"]["beilun_econ_v2"])
     assert kind == "section" and "+（2023年6月修订）" in diff
+
+
+def test_local_portal_waf_switch_and_revision_note():
+    import urllib.error
+    import urllib.request
+    from datetime import date
+
+    import pytest
+
+    from crawler.localportal import LocalPortal
+
+    def get(url: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as r:
+                return r.status, r.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode("utf-8", "replace")
+
+    with LocalPortal() as lp:
+        site = lp.sites[0]
+        r = next(r for r in site.reports if r.kind == "html" and r.visible(lp.day))
+        page = site.base_url + r.url
+        r.revised_on, r.revision_note = date(2026, 7, 1), "本报告已更正。"
+        status, before = get(page)
+        assert status == 200 and "本报告已更正。" not in before
+        lp.set_day(date(2026, 7, 2))
+        assert "本报告已更正。" in get(page)[1]
+        lp.set_waf(site.portal, "ruishu")
+        assert get(page)[0] == 412
+        assert get(site.base_url + "/robots.txt")[0] == 200
+        assert get(lp.portals()[1]["listing_urls"][0])[0] == 200  # other portals unaffected
+        lp.set_waf(site.portal, None)
+        assert get(page)[0] == 200
+        with pytest.raises(ValueError):
+            lp.set_waf(site.portal, "no such page")

@@ -117,3 +117,25 @@ def test_update_crawls_builds_logs_and_reports_paused_portals(tmp_path):
     )
     assert code == EXIT_OK and message.startswith("not due")
     assert len(list((tmp_path / "logs").glob("*.log"))) == 1
+
+
+def test_unlisted_pages_are_rechecked_until_gone_on_two_days(tmp_path):
+    from archive.store import DataDir
+    from archive.update import unlisted_pages
+
+    data = DataDir(tmp_path)
+    page, other = "http://127.0.0.1:1/a.html", "http://127.0.0.1:1/b.html"
+
+    def log(run, url, status, when, sha=None):
+        with data.fetches.open(run) as w:
+            w.write(portal="p", url=url, status=status, role="report", fetched_at=when, sha256=sha)
+
+    log("r1", page, 200, "2026-02-01T03:00:00Z", "aa")
+    log("r1", other, 200, "2026-02-01T03:00:00Z", "bb")
+    log("r2", other, 200, "2026-02-08T03:00:00Z", "bb")
+    assert unlisted_pages(data, "r2", {"p"}) == [("p", page)]  # b was listed in r2
+    assert unlisted_pages(data, "r2", {"q"}) == []  # only the healthy portals given
+    log("r3", page, 404, "2026-02-15T03:00:00Z")
+    assert unlisted_pages(data, "r4", {"p"}) == [("p", page), ("p", other)]
+    log("r4", page, 404, "2026-02-22T03:00:00Z")
+    assert unlisted_pages(data, "r5", {"p"}) == [("p", other)]
