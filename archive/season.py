@@ -15,8 +15,9 @@ creates them.
 * ``publication_status`` — one row per agency × report year: ``on_time``,
   ``late``, ``missing`` or ``unknown``, judged on crawl days. A crawl's day
   is the day ``xxgk update`` ran it for (``--today``), else the day it
-  started. The legal deadline is 31 January of the following year for
-  departments and 31 March for governments (人民政府, 街道, 乡, 镇):
+  started; a run without per-portal figures in its summary counts as
+  successful for a portal when it read one of its listings. The legal deadline is 31 January of the following year for
+  departments and 31 March for governments (names ending 人民政府, 镇, 乡; 街道, 管委会):
 
   - ``on_time``: first seen on a crawl on or before the deadline;
   - ``late``: first seen after the deadline, and a successful crawl of the
@@ -51,7 +52,7 @@ REASON = """case
     end"""
 
 GOVERNMENT = (
-    "(a.name like '%人民政府%' or a.name like '%街道%' or a.name like '%镇'"
+    "(a.name like '%人民政府' or a.name like '%街道%' or a.name like '%镇'"
     " or a.name like '%乡' or a.name like '%管委会%' or a.name like '%管理委员会%')"
 )
 
@@ -111,8 +112,18 @@ left join last_ok ok on ok.portal_id = p.id
 """,
     "publication_status": f"""
 with run_days as (
-    select crawl_id, portal_id, coalesce(update_day, substr(started_at, 1, 10)) as day, outcome
-    from crawl_portal_runs
+    select f.crawl_id, f.portal_id,
+           coalesce(case when json_valid(c.summary) then json_extract(c.summary, '$.update.today')
+                    end, substr(c.started_at, 1, 10),
+                    substr(min(f.fetched_at), 1, 10)) as day,
+           case when h.outcome is not null then h.outcome
+                when sum(f.role = 'listing' and f.status in (200, 304)) > 0 then 'ok'
+                else 'failed' end as outcome
+    from fetches f
+    join crawls c on c.id = f.crawl_id
+    left join crawl_portal_runs h on h.crawl_id = f.crawl_id and h.portal_id = f.portal_id
+    where f.portal_id is not null
+    group by f.crawl_id, f.portal_id
 ),
 ok_days as (select portal_id, day from run_days where outcome = 'ok'),
 agency_level as (

@@ -89,6 +89,14 @@ def test_a_revision_in_the_scenario_becomes_report_changes(tmp_path):
     assert url == info["urls"]["beilun_econ"]
     assert (old, new) == (info["sha256"]["beilun_econ"], info["sha256"]["beilun_econ_v2"])
     assert kind == "section" and "+（2023年6月修订）" in diff
+    # crawls without per-portal figures (a plain summary) still date the reports
+    with sqlite3.connect(tmp_path / "xxgk.db") as conn:
+        status = conn.execute(
+            "select year, status, first_seen_day from publication_status where report_id is not null"
+        ).fetchall()
+    assert status and {day for _, _, day in status} == {"2023-01-15"}
+    assert {s for y, s, _ in status if y == 2022} == {"on_time"}
+    assert {s for y, s, _ in status if y < 2021} == {"unknown"}  # first crawled years late
 
 
 def test_local_portal_waf_switch_and_revision_note():
