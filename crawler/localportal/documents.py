@@ -270,7 +270,8 @@ def render(
 ) -> bytes:
     """The report's document of ``kind`` (pdf, docx, image; doc: see
     :func:`docs_from_docx`), cached on disk by its content."""
-    material = repr((kind, title, agency, fmt, cells, CACHE_VERSION, note)).encode()
+    parts = (kind, title, agency, fmt, cells, CACHE_VERSION) + ((note,) if note else ())
+    material = repr(parts).encode()
     path = cache_dir() / f"{hashlib.sha256(material).hexdigest()}.{kind}"
     if path.exists():
         return path.read_bytes()
