@@ -262,7 +262,7 @@ def update(
                 note(f"update {run} for {today}: crawling {len(ids)} portals: {', '.join(ids)}")
                 try:
                     summary = run_crawl(portals, data_dir, polite=polite, run=run)
-                except (CrawlError, OSError) as e:
+                except (CrawlError, OSError, ValueError) as e:  # ValueError: a bad portal
                     note(f"crawl failed: {str(e).splitlines()[0] if str(e) else e!r}")
                     return EXIT_FAILED, f"crawl failed (log: {logs / f'{run}.log'})"
                 from crawler.cli import format_summary
@@ -377,6 +377,7 @@ def update_command(
             chosen = json.loads(portals_file.read_text("utf-8"))
             if not isinstance(chosen, list):
                 done(EXIT_FAILED, f"{portals_file}: expected a JSON list of portals")
+        registry.resolve(chosen)  # a bad portal is refused before anything runs
     except registry.PortalError as e:
         done(EXIT_FAILED, str(e))
     except (OSError, ValueError) as e:

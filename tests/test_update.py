@@ -139,3 +139,13 @@ def test_unlisted_pages_are_rechecked_until_gone_on_two_days(tmp_path):
     assert unlisted_pages(data, "r4", {"p"}) == [("p", page), ("p", other)]
     log("r4", page, 404, "2026-02-22T03:00:00Z")
     assert unlisted_pages(data, "r5", {"p"}) == [("p", other)]
+
+
+def test_a_bad_portal_file_exits_2_with_one_line_before_running(tmp_path):
+    portals = tmp_path / "portals.json"
+    portals.write_text(json.dumps([{"id": "x_broken", "family": "no_such_family"}]), "utf-8")
+    got = run_cli("--data", str(tmp_path / "data"), "--portals-file", str(portals))
+    assert got.returncode == 2, got.stderr
+    assert len(got.stderr.strip().splitlines()) == 1 and "Traceback" not in got.stderr
+    assert "x_broken" in got.stderr
+    assert not (tmp_path / "data" / "logs").exists()
