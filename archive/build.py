@@ -19,6 +19,7 @@ This module reads the data directory only through ``archive.store``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections import defaultdict
@@ -410,6 +411,7 @@ def place_reports(db: Database) -> None:
     """Create or refresh reports and their documents from the fetch history."""
     by_report: dict[int, list[tuple[str, list[dict[str, Any]]]]] = defaultdict(list)
     listings = complete_listings(db)
+    days = crawl_days(db)
     for key, unit in report_units(db).items():
         agency, year = identify(db, unit)
         if not agency or not year:
@@ -425,24 +427,62 @@ def place_reports(db: Database) -> None:
         ).fetchone()
         by_report[rid].append((key, unit))
     for rid, units in by_report.items():
-        _refresh_report(db, rid, units, listings)
+        _refresh_report(db, rid, units, listings, days)
 
 
-def removed_at(page_fetches: list[dict[str, Any]], listings: list[tuple[str, str]]) -> str | None:
-    """When the report page was found gone: its last fetch answered 404/410,
-    or a later complete crawl of its portal read the listing and never
-    requested the page (no longer listed). None while it is still there."""
+def crawl_days(db: Database) -> dict[str, str]:
+    """Crawl run → the day it counts for: the day ``xxgk update`` ran it for
+    (``--today``), else the day it started (from the run id when the summary
+    is missing)."""
+    days = {}
+    for run, started, summary in db.execute("select id, started_at, summary from crawls"):
+        day = None
+        with contextlib.suppress(ValueError, AttributeError):
+            day = (json.loads(summary or "{}").get("update") or {}).get("today")
+        if not day and started:
+            day = started[:10]
+        if not day and run and len(run) >= 8 and run[:8].isdigit():
+            day = f"{run[:4]}-{run[4:6]}-{run[6:8]}"
+        days[run] = day
+    return days
+
+
+REMOVAL_CONFIRMATIONS = 2  # 404/410 answers on this many different days
+
+
+def removed_at(
+    page_fetches: list[dict[str, Any]],
+    listings: list[tuple[str, str]],
+    days: dict[str, str] | None = None,
+) -> tuple[str | None, str | None]:
+    """(removed, removal candidate) times of a report page.
+
+    Removed only after confirmed 404/410 answers on at least two different
+    crawl days since the page was last seen present; timeouts, 5xx and block
+    pages never count. A candidate: one such answer, or a later complete
+    crawl of its portal read the listing and never requested the page (no
+    longer listed) — absence alone never removes a report."""
+    days = days or {}
     if not page_fetches:
-        return None
-    last = page_fetches[-1]
-    if last["status"] in GONE:
-        return last["fetched_at"]
+        return None, None
+    present = [i for i, f in enumerate(page_fetches) if f["sha256"] or f["status"] in (200, 304)]
+    if not present:
+        return None, None
+    after = page_fetches[present[-1] + 1 :]
+    gone = [f for f in after if f["status"] in GONE]
+    gone_days: dict[str, str] = {}
+    for f in gone:
+        day = days.get(f["crawl_id"]) or (f["fetched_at"] or "")[:10]
+        gone_days.setdefault(day, f["fetched_at"])
+    if len(gone_days) >= REMOVAL_CONFIRMATIONS:
+        return sorted(gone_days.values())[REMOVAL_CONFIRMATIONS - 1], min(gone_days.values())
+    candidate = min(gone_days.values()) if gone_days else None
     seen = [f["fetched_at"] for f in page_fetches if f["sha256"]]
-    if not seen:
-        return None
     runs_with_page = {f["crawl_id"] for f in page_fetches}
-    later = [t for t, run in listings if t > max(seen) and run not in runs_with_page]
-    return min(later) if later else None
+    later = [t for t, run in listings if seen and t > max(seen) and run not in runs_with_page]
+    if later:
+        candidate = min([candidate, min(later)] if candidate else [min(later)])
+    return None, candidate
 
 
 def _refresh_report(
@@ -450,6 +490,7 @@ def _refresh_report(
     rid: int,
     units: list[tuple[str, list[dict[str, Any]]]],
     listings: dict[str, list[tuple[str, str]]],
+    days: dict[str, str],
 ) -> None:
     stored = [f for _, unit in units for f in unit if f["sha256"]]
     if not stored:
@@ -490,7 +531,7 @@ def _refresh_report(
     key, unit = max(units, key=lambda ku: max((f["fetched_at"] or "") for f in ku[1]))
     page_fetches = [f for f in unit if f["url"] == key]
     portal = next((f["portal_id"] for f in page_fetches if f["portal_id"]), None)
-    gone_at = removed_at(page_fetches, listings.get(portal, []))
+    gone_at, candidate_at = removed_at(page_fetches, listings.get(portal, []), days)
     revised_at = None
     for url, shas in versions.items():
         if len(shas) > 1:
@@ -503,10 +544,18 @@ def _refresh_report(
         "last_seen_at": max(times) if times else None,
         "revised_at": revised_at,
         "removed_at": gone_at,
-        "status": "removed" if gone_at else "revised" if revised_at else "current",
+        "status": "removed"
+        if gone_at
+        else "removal_candidate"
+        if candidate_at
+        else "revised"
+        if revised_at
+        else "current",
+        "removal_candidate_at": candidate_at,
     }
     old = db.execute(
-        "select url, first_seen_at, last_seen_at, revised_at, removed_at, status from reports where id = ?",
+        "select url, first_seen_at, last_seen_at, revised_at, removed_at, status,"
+        " removal_candidate_at from reports where id = ?",
         [rid],
     ).fetchone()
     if tuple(old) != tuple(row.values()):
@@ -549,6 +598,10 @@ def build(
         rebuild_summaries(db)
     else:
         create_views(db)
+    if changed or not db["report_changes"].exists():
+        from archive.season import rebuild_report_changes
+
+        rebuild_report_changes(db)
     stats = {
         "loaded_rows": loaded,
         "extracted": read,

@@ -31,6 +31,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "build": "archive.build:build_command",
     "serve": "archive.serve:serve_command",
     "demo": "archive.demo:demo_command",
+    "update": "archive.update:update_command",
+    "digest": "archive.digest:digest_command",
 }
 
 

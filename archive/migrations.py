@@ -183,6 +183,13 @@ def m002_sections_fts(db: Database) -> None:
     db["sections"].enable_fts(["body"], tokenize="trigram", create_triggers=True)
 
 
+@migrations()
+def m003_removal_candidates(db: Database) -> None:
+    """reports.removal_candidate_at: when a report page was first found gone
+    (404/410) or no longer listed, before a removal is confirmed."""
+    db.execute("alter table reports add column removal_candidate_at text")
+
+
 def migrate(db: Database) -> None:
     """Bring a database up to the current schema."""
     migrations.apply(db)

@@ -115,6 +115,53 @@ async def original(datasette, request):
     return Response(data, status=200, headers=original_headers(sha, ctype), content_type=ctype)
 
 
+FEED_DAYS = 366  # a feed without ?since= covers the last year of crawl days
+
+
+async def feed(datasette, request):
+    """Atom feed of the digest (``archive.digest``): the whole archive
+    (``/-/feeds/all.atom``) or one district (``/-/feeds/<district>.atom``);
+    ``?since=YYYY-MM-DD`` (default: a year before the newest crawl day)."""
+    from datetime import date, timedelta
+    from urllib.parse import unquote
+
+    from archive.digest import atom, items
+
+    db = await _archive_db(datasette)
+    if db is None:
+        return Response.text("no archive", status=404)
+    name = unquote(request.url_vars["name"])
+    district = None if name == "all" else name
+    since = request.args.get("since") or ""
+    if since:
+        try:
+            since = date.fromisoformat(since).isoformat()
+        except ValueError:
+            return Response.text("since: give a day as YYYY-MM-DD", status=400)
+
+    def run(conn):
+        nonlocal since
+        if not since:
+            row = conn.execute(
+                "select max(coalesce(json_extract(summary, '$.update.today'),"
+                " substr(started_at, 1, 10))) from crawls"
+            ).fetchone()
+            newest = date.fromisoformat(row[0]) if row and row[0] else date.today()
+            since = (newest - timedelta(days=FEED_DAYS)).isoformat()
+        return items(conn, since, district)
+
+    try:
+        found = await db.execute_fn(run)
+    except Exception as e:  # an archive built by older code: say so, in one line
+        return Response.text(f"feed unavailable: {type(e).__name__}: {e}", status=500)
+    base = f"{request.scheme}://{request.host}"
+    title = f"xxgk · {district or '全部 · all districts'} · 年报动态 · new, revised, late, missing, removed"
+    body = atom(
+        found, title=title, feed_id=f"{base}/-/feeds/{name}.atom", base=base, database=db.name
+    )
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
 # Tables like report_metrics describe ~90 columns: keep that list in a short
 # scrolling box so the rows stay on the first screen.
 SITE_CSS = """
@@ -132,6 +179,7 @@ def register_routes():
     return [
         (r"^/-/original/(?P<sha256>[0-9a-f]{64})$", original),
         (r"^/-/xxgk\.css$", site_css),
+        (r"^/-/feeds/(?P<name>[^/]+)\.atom$", feed),
     ]
 
 

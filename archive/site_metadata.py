@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from archive.metrics import METRICS, RATES, WITHHELD
+from archive.season import SEASON_QUERIES, SEASON_VIEW_TABLES
 
 LATEST_YEAR = "coalesce(cast(nullif(:year, '') as integer), (select max(year) from report_metrics))"
 
@@ -27,7 +28,7 @@ IDENTITY = {
     "district_code": "行政区划代码 · district code (GB/T 2260)",
     "portal_id": "门户 · portal id (crawler/portals.yml)",
     "format": "格式 · template: 2021 (〔2021〕30号), 2019 (〔2019〕60号), pre2019, unknown",
-    "status": "状态 · current | revised (a changed version was seen) | removed (the page now answers 404/410)",
+    "status": "状态 · current | revised (a changed version was seen) | removal_candidate (answered 404/410 once, or no longer listed) | removed (404/410 confirmed on two days)",
     "url": "原文链接 · the report page's original URL",
     "archived_copy": "存档副本 · link to the archived bytes served by this site",
     "extraction_id": "提取编号 · the extraction the figures come from (extractions.id)",
@@ -35,7 +36,8 @@ IDENTITY = {
     "first_seen_at": "首次抓取 · first time the crawler saw the report (UTC): an upper bound on its publication",
     "last_seen_at": "最近抓取 · last time the crawler saw the report (UTC)",
     "revised_at": "修订时间 · first sighting of the latest changed version (UTC)",
-    "removed_at": "删除时间 · when the page was found gone (UTC)",
+    "removed_at": "删除时间 · when the removal was confirmed: 404/410 on a second day (UTC)",
+    "removal_candidate_at": "疑似删除时间 · first 404/410 answer, or first complete crawl that no longer listed it (UTC)",
 }
 DERIVED = {
     "checks_total": "校验数 · number of the report's own arithmetic checks evaluated",
@@ -50,7 +52,7 @@ DERIVED = {
     "disclosure_rate_change": "公开率变化 · change in disclosure rate (fraction points)",
     "backlog_matches": "结转一致 · 1 when this year's carried over equals last year's carried forward, 0 when not, null when either is missing or the years are not consecutive",
     "versions": "版本数 · documents seen for the report (each version of its page and attachments)",
-    "changed_at": "变更时间 · when it was removed, else when it was revised (UTC)",
+    "changed_at": "变更时间 · when it was removed (or became a removal candidate), else when it was revised (UTC)",
     "lost_total": "纠错合计 · reviews + lawsuits the agency lost (结果纠正)",
 }
 
@@ -246,6 +248,7 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
             "last_seen_at": IDENTITY["last_seen_at"],
             "revised_at": IDENTITY["revised_at"],
             "removed_at": IDENTITY["removed_at"],
+            "removal_candidate_at": IDENTITY["removal_candidate_at"],
             "status": IDENTITY["status"],
         },
     ),
@@ -419,6 +422,7 @@ VIEW_TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
             "url": "链接 · first URL it was fetched from",
         },
     ),
+    **SEASON_VIEW_TABLES,
 }
 
 HIDDEN = ["_sqlite_migrations"] + [
@@ -570,7 +574,7 @@ limit 500""",
     },
     "revised_removed": {
         "title": "11. 发布后被修改或删除的报告 · Reports revised or removed after publication",
-        "description": "状态为 revised（出现新版本）或 removed（页面已 404/410）的报告及时间。Reports with a changed version or gone from their portal, and when.",
+        "description": "状态为 revised（出现新版本）、removal_candidate（一次 404/410 或不再列出）或 removed（两天以上确认 404/410）的报告及时间。Reports with a changed version, possibly or confirmed gone from their portal, and when.",
         "sql": """select agency, district, year, status, first_seen_at, revised_at, removed_at, versions,
   url, archived_copy
 from report_metrics
@@ -604,6 +608,7 @@ join report_metrics rm on rm.extraction_id = s.extraction_id
 where length(:q) between 1 and 2 and s.body like '%' || :q || '%'
 limit 200""",
     },
+    **SEASON_QUERIES,
 }
 
 
@@ -633,6 +638,8 @@ def metadata() -> dict[str, Any]:
     tables["sections"]["facets"] = ["section"]
     tables["fetches"]["facets"] = ["role", "status", "portal_id"]
     tables["extractions"]["facets"] = ["ok", "format", "kind"]
+    tables["crawl_portal_runs"]["facets"] = ["portal_id", "outcome"]
+    tables["portal_health"]["facets"] = ["health", "district"]
     for name in HIDDEN:
         tables[name] = {"hidden": True}
     return {
@@ -641,7 +648,10 @@ def metadata() -> dict[str, Any]:
             "<p>An archive of Chinese government information-disclosure annual reports "
             "(政府信息公开工作年度报告): every table cell with its provenance, the reports' own "
             "arithmetic checks, and their narrative, year over year. Start with "
-            '<a href="/xxgk/report_metrics">report_metrics</a> or the canned queries below.</p>\n'
+            '<a href="/xxgk/report_metrics">report_metrics</a> or the canned queries below. '
+            'Subscribe: <a href="/-/feeds/all.atom">Atom feed</a> of new, revised, late, missing '
+            "and removed reports (one per district: /-/feeds/&lt;district&gt;.atom); crawl health: "
+            '<a href="/xxgk/portal_health">portal_health</a>.</p>\n'
             "<p>政府信息公开工作年度报告数据档案：表二、表三、表四的每一个单元格及其出处、报告自身的勾稽校验与正文。"
             "空白表示报告未填写，不等于 0。</p>"
         ),

@@ -22,6 +22,7 @@ from sqlite_utils import Database
 
 from archive.crosswalk import CROSSWALK
 from archive.metrics import METRICS, RATES
+from archive.season import SEASON_VIEWS
 
 COVERAGE_YEARS = tuple(range(2014, 2026))
 
@@ -87,6 +88,7 @@ select e.id, e.sha256, e.extractor_version, e.extracted_at, e.failure_kind, e.fa
        (select url from fetches f where f.sha256 = e.sha256 order by fetched_at limit 1) as url
 from extractions e where e.ok = 0
 """,
+    **SEASON_VIEWS,  # run health, on time / late / missing (archive/season.py)
 }
 
 
@@ -118,10 +120,10 @@ base as (
            a.district_code, a.portal_id, e.format, r.status, r.url,
            case when ce.sha256 is not null then '/-/original/' || ce.sha256 end as archived_copy,
            ce.extraction_id, ce.sha256, r.first_seen_at, r.last_seen_at, r.revised_at, r.removed_at,
-           {counts},
+           r.removal_candidate_at, {counts},
            coalesce(k.checks_total, 0) as checks_total, coalesce(k.checks_failed, 0) as checks_failed,
            k.failed_rules, coalesce(v.versions, 0) as versions,
-           coalesce(r.removed_at, r.revised_at) as changed_at
+           coalesce(r.removed_at, r.removal_candidate_at, r.revised_at) as changed_at
     from reports r
     join agencies a on a.id = r.agency_id
     left join current_extractions ce on ce.report_id = r.id

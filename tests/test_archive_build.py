@@ -101,14 +101,18 @@ def test_revision_and_removal_are_observed_not_overwritten(built):
     status = dict(rows(db_path, "select agency || ' ' || year, status from report_metrics"))
     recs = records()
     assert status[f"{recs['beilun_econ']['agency']} {recs['beilun_econ']['year']}"] == "revised"
-    assert status[f"{recs['tongji_2023']['agency']} {recs['tongji_2023']['year']}"] == "removed"
-    assert sorted(set(status.values())) == ["current", "removed", "revised"]
+    # one 404 is a removal candidate; removal needs 404/410 on two days
+    tongji = f"{recs['tongji_2023']['agency']} {recs['tongji_2023']['year']}"
+    assert status[tongji] == "removal_candidate"
+    assert sorted(set(status.values())) == ["current", "removal_candidate", "revised"]
     # no longer listed: the complete run of 2023-06-15 read the listing and never asked for it
     gongxin = recs["gongxin_attachment"]
-    assert status[f"{gongxin['agency']} {gongxin['year']}"] == "removed"
+    assert status[f"{gongxin['agency']} {gongxin['year']}"] == "removal_candidate"
     assert rows(
-        db_path, "select removed_at from report_metrics where agency = ?", [gongxin["agency"]]
-    ) == [("2023-06-15T00:00:00Z",)]
+        db_path,
+        "select removed_at, removal_candidate_at from report_metrics where agency = ?",
+        [gongxin["agency"]],
+    ) == [(None, "2023-06-15T00:00:00Z")]
     assert list(status.values()).count("current") == 3
     versions = rows(
         db_path,

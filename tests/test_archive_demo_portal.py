@@ -86,6 +86,7 @@ def test_a_later_season_shows_revisions_and_removals(tmp_path):
             ((a, y), s)
             for a, y, s in conn.execute("select agency, year, status from report_metrics")
         )
-    assert {k for k, s in status.items() if s == "removed"} == before - after
+    # no longer listed: a removal candidate (removal needs 404/410 on two days)
+    assert {k for k, s in status.items() if s == "removal_candidate"} == before - after
     assert before - after
     assert sum(s == "revised" for s in status.values()) >= 1

@@ -276,8 +276,8 @@ def test_q11_revised_removed(site, reports):
     by_name = {r["name"]: r for r in reports}
     assert {(r["agency"], r["status"]) for r in rows} == {
         (by_name["beilun_econ_v2"]["agency"], "revised"),
-        (by_name["tongji_2023"]["agency"], "removed"),
-        (by_name["gongxin_attachment"]["agency"], "removed"),
+        (by_name["tongji_2023"]["agency"], "removal_candidate"),
+        (by_name["gongxin_attachment"]["agency"], "removal_candidate"),
     }
     revised = next(r for r in rows if r["status"] == "revised")
     assert revised["versions"] == 2 and revised["revised_at"].startswith("2023-06-15")

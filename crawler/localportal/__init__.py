@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 from crawler.localportal.content import Report, cells_of
 from crawler.localportal.documents import docs_from_docx, docx_bytes, render
 from crawler.localportal.sites import (
+    WAF_PAGES,
     Blocked,
     Gkmlpt,
     HanwebClassic,
@@ -75,7 +76,10 @@ def _handler_for(site, lp: LocalPortal):
                 lp.user_agents.add(headers.get("user-agent", ""))
             try:
                 resp = None
-                if hasattr(site, "common"):
+                if lp.waf.get(getattr(site, "portal", None)) and parts.path != "/robots.txt":
+                    status, ctype, page, extra = WAF_PAGES[lp.waf[site.portal]]
+                    resp = Resp(status, page.encode(), ctype, dict(extra))
+                elif hasattr(site, "common"):
                     resp = site.common(req) or site.hostile_hook(req)
                 resp = resp or site.handle(req)
             except Exception as e:  # a bug in the fake site must show, not hang
@@ -152,6 +156,7 @@ class LocalPortal:
         self.blocked = Blocked(self)
         self._servers: list[_Server] = []
         self._docs: dict[tuple, bytes] = {}
+        self.waf: dict[str, str] = {}  # portal id -> block page kind served instead
 
     # -- life cycle ----------------------------------------------------------
     def start(self) -> LocalPortal:
@@ -185,6 +190,17 @@ class LocalPortal:
         publication day; one report per portal is revised and one removed on
         2026-07-01."""
         self.day = day
+
+    def set_waf(self, portal: str, kind: str | None = "ruishu") -> None:
+        """Make one family site answer every request (but robots.txt) with
+        the ``kind`` block page of ``sites.WAF_PAGES`` — a portal whose WAF
+        switches on for a while; ``kind=None`` switches it off."""
+        if kind is None:
+            self.waf.pop(portal, None)
+        elif kind not in WAF_PAGES:
+            raise ValueError(f"unknown block page kind {kind!r}")
+        else:
+            self.waf[portal] = kind
 
     def portals(self) -> list[dict]:
         out = []
@@ -248,7 +264,9 @@ class LocalPortal:
             if r.kind == "doc":
                 self._make_docs()
             else:
-                self._docs[key] = render(r.kind, r.title, r.agency, r.format, cells)
+                self._docs[key] = render(
+                    r.kind, r.title, r.agency, r.format, cells, r.note_on(self.day)
+                )
             return self._docs[key]
 
     def _make_docs(self) -> None:
@@ -259,7 +277,7 @@ class LocalPortal:
                 key = (r.key, r.revised(self.day))
                 if r.kind == "doc" and key not in self._docs:
                     cells = cells_of(r, self.day, self.seed)
-                    todo[key] = docx_bytes(r.title, r.agency, r.format, cells)
+                    todo[key] = docx_bytes(r.title, r.agency, r.format, cells, r.note_on(self.day))
         for key, data in docs_from_docx(todo).items():
             self._docs[key] = data
 

@@ -50,6 +50,7 @@ class Report:
     revised_on: date | None = None  # bytes change from this day on
     removed_on: date | None = None  # 404 from this day on
     encoding: str = "utf-8"  # of the page: utf-8 | gbk | none (no charset anywhere)
+    revision_note: str = ""  # a sentence the revised version adds to its first section
 
     @property
     def format(self) -> str:
@@ -57,6 +58,10 @@ class Report:
 
     def revised(self, day: date) -> bool:
         return self.revised_on is not None and day >= self.revised_on
+
+    def note_on(self, day: date) -> str:
+        """The revision's added sentence on ``day`` (none before the revision)."""
+        return self.revision_note if self.revised(day) else ""
 
     def visible(self, day: date) -> bool:
         return self.published <= day and not (self.removed_on and day >= self.removed_on)

@@ -114,22 +114,25 @@ def _widths(table: str, ncols: int, total: float, value_width: float) -> list[fl
     return [label_width] * labels + [value_width] * (ncols - labels)
 
 
-def blocks(title: str, agency: str, fmt: str, cells: list[dict]):
+def blocks(title: str, agency: str, fmt: str, cells: list[dict], note: str = ""):
     """The report as a sequence of ("h", text) / ("p", text) /
-    ("table", (table key, grid))."""
+    ("table", (table key, grid)); ``note`` (a revision's added sentence) ends
+    the first section's text."""
     yield ("h", title)
-    for heading, text in SECTIONS:
+    for i, (heading, text) in enumerate(SECTIONS):
         yield ("p", heading)
         if text:
             yield ("p", text.format(agency=agency))
+        if note and i == 0:
+            yield ("p", note)
         key = TABLE_OF_SECTION.get(heading[0])
         if key:
             yield ("table", (key, table_grid(fmt, key, cells)))
 
 
-def report_html_body(title: str, agency: str, fmt: str, cells: list[dict]) -> str:
+def report_html_body(title: str, agency: str, fmt: str, cells: list[dict], note: str = "") -> str:
     out = []
-    for kind, value in blocks(title, agency, fmt, cells):
+    for kind, value in blocks(title, agency, fmt, cells, note):
         if kind == "table":
             rows = "".join(
                 "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
@@ -141,7 +144,7 @@ def report_html_body(title: str, agency: str, fmt: str, cells: list[dict]) -> st
     return "\n".join(out)
 
 
-def pdf_bytes(title: str, agency: str, fmt: str, cells: list[dict]) -> bytes:
+def pdf_bytes(title: str, agency: str, fmt: str, cells: list[dict], note: str = "") -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -153,7 +156,7 @@ def pdf_bytes(title: str, agency: str, fmt: str, cells: list[dict]) -> bytes:
         pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     style = ParagraphStyle("cn", fontName="STSong-Light", fontSize=9, leading=12)
     story = []
-    for kind, value in blocks(title, agency, fmt, cells):
+    for kind, value in blocks(title, agency, fmt, cells, note):
         if kind == "table":
             key, grid = value
             data = [[Paragraph(html.escape(c), style) for c in row] for row in grid]
@@ -173,11 +176,11 @@ def pdf_bytes(title: str, agency: str, fmt: str, cells: list[dict]) -> bytes:
     return buf.getvalue()
 
 
-def docx_bytes(title: str, agency: str, fmt: str, cells: list[dict]) -> bytes:
+def docx_bytes(title: str, agency: str, fmt: str, cells: list[dict], note: str = "") -> bytes:
     import docx
 
     d = docx.Document()
-    for kind, value in blocks(title, agency, fmt, cells):
+    for kind, value in blocks(title, agency, fmt, cells, note):
         if kind == "h":
             d.add_heading(value, level=1)
         elif kind == "p":
@@ -218,7 +221,7 @@ CJK_FONTS = (
 )
 
 
-def png_bytes(title: str, agency: str, fmt: str, cells: list[dict]) -> bytes:
+def png_bytes(title: str, agency: str, fmt: str, cells: list[dict], note: str = "") -> bytes:
     """The report as one scanned-looking page image (a 图片版 report)."""
     from PIL import Image, ImageDraw, ImageFont
 
@@ -226,7 +229,7 @@ def png_bytes(title: str, agency: str, fmt: str, cells: list[dict]) -> bytes:
     if font_path is None:
         raise RuntimeError("no CJK font: install fonts-noto-cjk")
     font = ImageFont.truetype(font_path, 16)
-    lines: list[tuple[str, object]] = list(blocks(title, agency, fmt, cells))
+    lines: list[tuple[str, object]] = list(blocks(title, agency, fmt, cells, note))
     # Column widths from the longest text in each column (16 px a character).
     layouts = {}
     for kind, value in lines:
@@ -262,14 +265,17 @@ def png_bytes(title: str, agency: str, fmt: str, cells: list[dict]) -> bytes:
 RENDERERS = {"pdf": pdf_bytes, "docx": docx_bytes, "image": png_bytes}
 
 
-def render(kind: str, title: str, agency: str, fmt: str, cells: list[dict]) -> bytes:
+def render(
+    kind: str, title: str, agency: str, fmt: str, cells: list[dict], note: str = ""
+) -> bytes:
     """The report's document of ``kind`` (pdf, docx, image; doc: see
     :func:`docs_from_docx`), cached on disk by its content."""
-    material = repr((kind, title, agency, fmt, cells, CACHE_VERSION)).encode()
+    parts = (kind, title, agency, fmt, cells, CACHE_VERSION) + ((note,) if note else ())
+    material = repr(parts).encode()
     path = cache_dir() / f"{hashlib.sha256(material).hexdigest()}.{kind}"
     if path.exists():
         return path.read_bytes()
-    data = RENDERERS[kind](title, agency, fmt, cells)
+    data = RENDERERS[kind](title, agency, fmt, cells, note)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)

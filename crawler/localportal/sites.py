@@ -159,7 +159,9 @@ class Site:
         key = (r.key, r.revised(self.lp.day))
         if key not in self.bodies:
             cells = cells_of(r, self.lp.day, self.lp.seed)
-            self.bodies[key] = report_html_body(r.title, r.agency, r.format, cells)
+            self.bodies[key] = report_html_body(
+                r.title, r.agency, r.format, cells, r.note_on(self.lp.day)
+            )
         return self.bodies[key]
 
     def robots(self) -> Resp:
