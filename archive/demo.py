@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -104,16 +105,63 @@ def store_seeds(data_dir: Path | str, seeds: Path = SEEDS) -> dict[str, Any]:
     return summary
 
 
-def run_demo(
-    data_dir: Path, db_path: Path, *, source: str = "auto", echo: Any = click.echo
+# The demo's season on the local portal: reports published by the first day;
+# by the second, one report per portal is revised and one answers 404; the
+# third confirms the 404 a week later, so the removal counts (issue: removed
+# only after repeated confirmed 404/410 on different days).
+SEASON_DAYS = (date(2026, 6, 1), date(2026, 7, 1), date(2026, 7, 8))
+
+
+def season_on_local_portal(
+    data_dir: Path, db_path: Path, echo: Any = click.echo, days: tuple[date, ...] = SEASON_DAYS
 ) -> dict[str, Any]:
-    """Fill the data directory (local portal crawl or seeds) and build."""
+    """Run ``xxgk update`` on the local portal once per day of the demo
+    season, so the archive shows revisions (changed cells, text diffs),
+    confirmed removals, health, statuses and feeds. Returns the last crawl
+    summary."""
+    from archive.update import update
+    from crawler.localportal import LocalPortal
+
+    data = DataDir(data_dir)
+    with LocalPortal() as lp:
+        portals = lp.portals()
+        for day in days:
+            lp.set_day(day)
+            status, message = update(portals, data_dir, db_path, today=day, polite=False)
+            echo(f"xxgk demo: {day}: {message}")
+            if status not in (0, 1):
+                raise RuntimeError(message)
+    summaries = data.crawl_summaries()
+    return summaries[-1] if summaries else {}
+
+
+def run_demo(
+    data_dir: Path,
+    db_path: Path,
+    *,
+    source: str = "auto",
+    season: bool = False,
+    echo: Any = click.echo,
+) -> dict[str, Any]:
+    """Fill the data directory (local portal crawl, or a season of them, or
+    the seeds) and build."""
     from archive.build import build
 
     if source == "auto":
         source = "portal" if crawler_available() else "seeds"
     started = time.monotonic()
-    if source == "portal":
+    if source == "portal" and season:
+        echo(
+            "xxgk demo: source = local portal (crawler.localportal), a season of "
+            f"{len(SEASON_DAYS)} crawls on 127.0.0.1 …"
+        )
+        try:
+            summary = season_on_local_portal(data_dir, db_path, echo)
+        except Exception as e:  # one line, never a traceback
+            from archive.cli import fail
+
+            fail(f"demo season on the local portal failed: {type(e).__name__}: {e}")
+    elif source == "portal":
         echo("xxgk demo: source = local portal (crawler.localportal), crawling it on 127.0.0.1 …")
         try:
             summary = crawl_local_portal(data_dir)
@@ -133,7 +181,11 @@ def run_demo(
     echo(
         f"xxgk demo: run {summary.get('run')}: {stats['documents']} documents, {stats['reports']} reports,"
         f" {stats['cells']} cells, {stats['failed']} failed extractions;"
-        f" crawl {crawled - started:.1f} s, build {built - crawled:.1f} s"
+        + (
+            f" season {crawled - started:.1f} s (crawls and builds), final check {built - crawled:.1f} s"
+            if source == "portal" and season
+            else f" crawl {crawled - started:.1f} s, build {built - crawled:.1f} s"
+        )
     )
     return {"source": source, "summary": summary, "stats": stats, "build_seconds": built - crawled}
 
@@ -171,9 +223,18 @@ def run_demo(
     is_flag=True,
     help="Build and exit without serving (for tests and CI).",
 )
-def demo_command(data_dir: str, db_path: str, port: int, source: str, no_serve: bool) -> None:
-    """Offline demo: crawl the local portal (or load the seeds), build the
-    archive and serve the Datasette site on 127.0.0.1 until Ctrl-C.
+@click.option(
+    "--season/--one-day",
+    default=True,
+    show_default=True,
+    help="Crawl the local portal on three days (revisions, confirmed removals) or once.",
+)
+def demo_command(
+    data_dir: str, db_path: str, port: int, source: str, no_serve: bool, season: bool
+) -> None:
+    """Offline demo: crawl the local portal through a short season (or load
+    the seeds), build the archive and serve the Datasette site on 127.0.0.1
+    until Ctrl-C.
 
     Example:
 
@@ -185,7 +246,7 @@ def demo_command(data_dir: str, db_path: str, port: int, source: str, no_serve: 
 
     if source == "portal" and not crawler_available():
         fail("the crawler (crawler.localportal, crawler.run) is not installed; use --source seeds")
-    run_demo(Path(data_dir), Path(db_path), source=source)
+    run_demo(Path(data_dir), Path(db_path), source=source, season=season)
     if no_serve:
         click.echo(f"xxgk demo: archive at {db_path} (not serving: --no-serve)")
         return
