@@ -36,15 +36,14 @@ def crawl_local_portal(data_dir: Path, progress: Any = None) -> dict[str, Any]:
     """Serve the local portal, crawl it into ``data_dir``; returns the crawl
     summary. The portal registry is written to ``portals.json`` so that the
     build knows each portal's district."""
+    from archive.update import remember_portals
     from crawler.localportal import LocalPortal
     from crawler.run import crawl
 
     with LocalPortal() as lp:
         portals = lp.portals()
-        (Path(data_dir) / "portals.json").parent.mkdir(parents=True, exist_ok=True)
-        (Path(data_dir) / "portals.json").write_text(
-            json.dumps(portals, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-        )
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+        remember_portals(Path(data_dir), portals)
         return crawl(portals, data_dir, polite=False, progress=progress)
 
 
