@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from extract.layout import Layout, Paragraph
 from extract.sections import heading_of
-from extract.titles import _REPORT, _YEAR, parse_title, to_year
+from extract.titles import _REPORT, _YEAR, is_report_title, parse_title, to_year
 
 _PERIOD = re.compile(
     rf"(?:统计(?:期限|周期|时限|时间|区间|范围)|数据(?:期限|时间))[^。；;\n]{{0,12}}?"
@@ -45,8 +45,8 @@ class Meta:
 
 
 def _title_candidates(layout: Layout) -> list[str]:
-    """The document's title: a declared one, else its first lines joined
-    (titles wrap: "…2022年度政府信息" / "公开工作年度报告")."""
+    """The document's title: a declared one, else one of its first lines, or
+    a few of them joined (titles wrap: "…2022年度政府信息" / "公开工作年度报告")."""
     out = []
     if layout.title:
         out.append(layout.title)
@@ -73,9 +73,39 @@ def _title_candidates(layout: Layout) -> list[str]:
         lines.append(text)
         if len(lines) >= 4:
             break
-    for n in range(len(lines), 0, -1):
-        out.append("".join(lines[:n]))
-    out.extend(lines)
+    # Single lines first, then runs of 2, 3, 4 lines (a wrapped title); a
+    # page's menus above the title ("首页" / "政务公开" / title) are then never
+    # glued onto the agency.
+    for size in range(1, len(lines) + 1):
+        out.extend("".join(lines[i : i + size]) for i in range(len(lines) - size + 1))
+    out.extend(_later_title_lines(layout))
+    return out
+
+
+_TITLE_SCAN = 120  # items before the first section heading searched for a title line
+_SENTENCE = re.compile(r"[，。；：《》“”,;]")
+
+
+def _later_title_lines(layout: Layout) -> list[str]:
+    """A title line below page furniture: a web page printed or copied whole
+    starts with its menus ("首页", "政务公开" …) and reaches the report's
+    title later ("…公安局2022年政府信息公开工作年度报告来源：时间：…").
+
+    Only lines before the first section heading, whose words up to the
+    report's name are not a sentence and name a year."""
+    out: list[str] = []
+    for item in layout.items[:_TITLE_SCAN]:
+        if not isinstance(item, Paragraph):
+            continue
+        text = item.text.strip()
+        if heading_of(text):
+            break
+        m = re.search(_REPORT, text[:100])
+        if not m:
+            continue
+        head = text[: m.end()]
+        if len(head) <= 60 and not _SENTENCE.search(head) and is_report_title(head):
+            out.append(head)
     return out
 
 

@@ -323,6 +323,8 @@ class Mapper:
                     self.context = table
         if self._header_row(row):
             return
+        if self._header_tail(row):
+            return
         hit = self._find_label(row)
         if hit is None:
             self._unlabelled(row)
@@ -348,6 +350,24 @@ class Mapper:
             printed=[v.text for v in vals],
             source=row.where,
         )
+
+    def _header_tail(self, row: SourceRow) -> bool:
+        """表四's values run on from the last header word ("总计", then fifteen
+        numbers, in text copied one cell per line). Inside a one-value-row
+        table, text naming only columns of that table is header, not a row
+        label: the values are placed as the unlabelled row — when their count
+        is exactly the table's."""
+        table = self.context
+        if table is None or not table.single_value_row:
+            return False
+        texts = [c for c in row.cells if c.text.strip() and parse_value(c.text).kind == "text"]
+        values = [c for c in row.cells if parse_value(c.text).kind != "text"]
+        if not texts or len(values) != len(table.cols) * len(table.rows):
+            return False
+        if not all(match_col(c.text, table.cols) and not match_row(c.text, table) for c in texts):
+            return False
+        self._unlabelled(SourceRow(values, where=row.where, padded=row.padded))
+        return True
 
     def _unlabelled(self, row: SourceRow) -> None:
         """表四 is printed as one row of 15 values under a two-level header."""

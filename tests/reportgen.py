@@ -296,6 +296,29 @@ def to_html(
     return "".join(parts)
 
 
+def to_text(v: dict[tuple[str, str, str], str], *, style: str = "lines") -> str:
+    """The report as text copied out of a web page or a PDF: the page's menus
+    first, the title further down, and the tables without their grid. With
+    ``style="lines"`` every cell is a line of its own; with ``"spaced"`` each
+    row is one line, cells separated by spaces. A blank cell prints nothing,
+    as such tools do, and a merged cell prints once."""
+    sep = "\n" if style == "lines" else " "
+    lines = ["首页", "政务公开", "政府信息公开年报", f"{TITLE}来源：时间：2023-01-20", INTRO]
+    tabs = tables(v)
+    for (heading, text), table in zip(
+        HEADINGS, [None, tabs[0], tabs[1], tabs[2], None, None], strict=True
+    ):
+        lines.append(heading)
+        if text:
+            lines.append(text)
+        for row in table or ():
+            printed = [text_ for text_, _, _ in row if text_ != ""]
+            if printed:
+                lines.append(sep.join(printed))
+    lines += [AGENCY, "2023年1月20日"]
+    return "\n".join(lines) + "\n"
+
+
 def to_docx(v: dict[tuple[str, str, str], str], *, framed: bool = False) -> bytes:
     """The same report as a Word document, merged cells merged (python-docx
     then repeats their text in every grid cell they cover). ``framed`` puts

@@ -1,13 +1,19 @@
 """Plain-text and Markdown reports, as other tools and people export them.
 
-Three table layouts are recognised, line by line:
+These table layouts are recognised, line by line:
 
 * one cell per line, each starting with a tab, rows separated by a blank line
   (a line without the tab continues the cell above: "本年新" / "制作数量");
   a cell holding only spaces is a blank cell of the table;
 * one row per line, cells separated by tabs, padded to a grid;
 * Markdown pipe tables;
-* a short label followed by space-separated numbers on one line.
+* a label followed by space-separated values on one line
+  ("（三）不予公开 1.属于国家秘密 0 0 0 0 0 0 0"), or values alone
+  ("0 0 0 1 1 …", 表四 under its header);
+* one cell per line without tabs, as text copied out of a web page or a
+  PDF: a short label line, then one line per value ("行政许可" / "2293").
+  Blank lines carry no cells there, so a row with blank cells comes out
+  short and the mapper leaves it out rather than shift its values.
 
 Everything else is a paragraph.
 """
@@ -16,20 +22,21 @@ from __future__ import annotations
 
 import re
 
-from extract.layout import Layout, Paragraph, SourceCell, SourceRow
+from extract.layout import Item, Layout, Paragraph, SourceCell, SourceRow
+from extract.sections import heading_of
 from extract.sniff import decode_text
+from extract.values import parse_value
 
-# "行政许可 97", "规章 0 0 0": a short label, then numbers separated by spaces
-# (PDF-to-text output that lost the table but kept the row on one line).
-_SPACED_ROW = re.compile(
-    r"^(?P<label>[^\d\s|][^|]{0,30}?[^\d\s.,，。、|])\s+(?P<values>-?\d[\d.,]*(?:\s+-?\d[\d.,]*)*)$"
-)
-# A label with digits or sentence punctuation inside is narrative that
-# happens to end in a number ("部分公开答复 0 件，不予公开答复 2").
-_NARRATIVE = re.compile(r"[\d，。；：,;:]")
+# A label with digits or sentence punctuation inside (outside brackets) is
+# narrative that happens to end in a number ("部分公开答复 0 件，不予公开答复 2").
+_NARRATIVE = re.compile(r"[\d，。；：,;:！？!?]")
 _ENUM_PREFIX = re.compile(
     r"^(?:\d+[.、．]|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)+"
 )
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+_GOES_ON = re.compile(r"^[件条个项次人篇万元%，。、；,.;）)]")
+_MAX_LABEL = 60
+_VALUE_KINDS = ("number", "zero", "na")
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -112,16 +119,109 @@ def read_lines(lines: list[str], *, encoding: str = "utf-8") -> Layout:
         flush()
         last_was_cell = False
         in_table = False
-        spaced = _SPACED_ROW.match(stripped)
-        if spaced and not _NARRATIVE.search(_ENUM_PREFIX.sub("", spaced.group("label"))):
-            label = spaced.group("label")
-            cells = [SourceCell(label, pos=0, where={"line": n, "cell": 0})]
-            cells += [
-                SourceCell(v, pos=i, where={"line": n, "cell": i})
-                for i, v in enumerate(spaced.group("values").split(), start=1)
-            ]
-            items.append(SourceRow(cells, where={"line": n}, padded=True))
+        spaced = _spaced_row(stripped, n)
+        if spaced is not None:
+            items.append(spaced)
             continue
         items.append(Paragraph(line, where={"line": n}))
     flush()
-    return Layout(reader="text", items=items, encoding=encoding)
+    return Layout(reader="text", items=_vertical_rows(items), encoding=encoding)
+
+
+def _is_value(token: str) -> bool:
+    """A token that can only be a cell's value: 0, 2293, 75394432.52元, /, —."""
+    return len(token) <= 24 and parse_value(token).kind in _VALUE_KINDS
+
+
+def _is_label(text: str) -> bool:
+    """A short table label, not narrative and not a section heading.
+
+    Enumeration prefixes (（二）, 1., 三、) and bracketed notes
+    ("（区分处理的，只计这一情形，不计其他情形）") may hold digits and commas;
+    the rest of the label may not."""
+    text = text.strip()
+    if not text or len(text) > _MAX_LABEL or parse_value(text).kind != "text":
+        return False
+    if heading_of(text):
+        return False
+    bare = " ".join(_ENUM_PREFIX.sub("", t) for t in text.split())
+    bare = _BRACKETED.sub("", bare)
+    return not _NARRATIVE.search(bare)
+
+
+def _spaced_row(stripped: str, n: int) -> SourceRow | None:
+    """ "行政许可 97", "（三）不予公开 1.属于国家秘密 0 0 0 0 0 0 0", "0 0 1 …":
+    PDF-to-text output that lost the table but kept each row on one line.
+    Label words become cells of their own, so the mapper finds the
+    right-most one naming a template row."""
+    tokens = stripped.split()
+    k = len(tokens)
+    while k > 0 and _is_value(tokens[k - 1]):
+        k -= 1
+    if k == len(tokens):
+        return None
+    if k == 0 and len(tokens) < 2:
+        return None  # a lone number is a paragraph (a page number, a date part)
+    if k and not _is_label(" ".join(tokens[:k])):
+        return None
+    cells = [SourceCell(t, pos=i, where={"line": n, "cell": i}) for i, t in enumerate(tokens)]
+    return SourceRow(cells, where={"line": n}, padded=True)
+
+
+def _opens_bracket(text: str) -> bool:
+    return text.count("（") + text.count("(") > text.count("）") + text.count(")")
+
+
+def _vertical_rows(items: list[Item]) -> list[Item]:
+    """Join a label line and the value lines under it into one row.
+
+    A label wrapped onto two lines (its first line leaves a bracket open:
+    "（二）部分公开（区分处理的，只计这一情形，" / "不计其他情形）") is joined
+    first. Value lines with no label line above them (表四's fifteen numbers
+    under its header) make an unlabelled row, if there are at least two."""
+    out: list[Item] = []
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if not (isinstance(item, Paragraph) and _is_value(item.text.strip())):
+            out.append(item)
+            i += 1
+            continue
+        run: list[Paragraph] = []
+        while (
+            i < len(items) and isinstance(items[i], Paragraph) and _is_value(items[i].text.strip())  # type: ignore[union-attr]
+        ):
+            run.append(items[i])  # type: ignore[arg-type]
+            i += 1
+        after = items[i] if i < len(items) else None
+        if isinstance(after, Paragraph) and _GOES_ON.match(after.text.strip()):
+            out.extend(run)  # a sentence wrapped around a number: "共收到" / "12" / "件，…"
+            continue
+        label: list[Paragraph] = []
+        prev = out[-1] if out else None
+        if isinstance(prev, Paragraph) and _is_label(prev.text):
+            label.append(prev)
+            before = out[-2] if len(out) > 1 else None
+            if (
+                isinstance(before, Paragraph)
+                and _opens_bracket(before.text)
+                and _is_label(before.text.strip() + prev.text.strip())
+            ):
+                label.insert(0, before)
+        if not label and len(run) < 2:
+            out.extend(run)
+            continue
+        del out[len(out) - len(label) :]
+        cells: list[SourceCell] = []
+        if label:
+            text = "".join(p.text.strip() for p in label)
+            cells.append(SourceCell(text, pos=0, where={"line": label[0].where.get("line")}))
+        cells += [
+            SourceCell(p.text.strip(), pos=len(cells) + k, where={"line": p.where.get("line")})
+            for k, p in enumerate(run)
+        ]
+        first = (label or run)[0].where.get("line")
+        out.append(
+            SourceRow(cells, where={"line": first, "lines": len(label) + len(run)}, padded=True)
+        )
+    return out

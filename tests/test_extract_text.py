@@ -1,0 +1,84 @@
+"""The text reader on tables that lost their grid: text copied out of a web
+page or a PDF, one cell per line or one row per line with spaces between
+cells, the report's title below the page's menus."""
+
+import pytest
+from reportgen import AGENCY, expected, make_values, to_text
+
+from extract import extract
+from extract.readers.text import read_lines
+
+
+def cells_of(record):
+    return {(c["table"], c["row"], c["col"]): c["value"] for c in record["cells"]}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("style", ["lines", "spaced"])
+def test_gridless_text_read_exactly(seed, style):
+    values = make_values(seed)
+    record = extract(to_text(values, style=style).encode(), name="r.txt")
+    got = cells_of(record)
+    want = expected(values)
+    wrong = {k: (got.get(k, "missing"), w) for k, w in want.items() if got.get(k, "missing") != w}
+    assert not wrong
+    assert all(c["ok"] for c in record["checks"])
+    # The title sits below the menus, run together with the page's date line.
+    assert (record["agency"], record["year"], record["format"]) == (AGENCY, 2022, "2021")
+
+
+@pytest.mark.parametrize("style", ["lines", "spaced"])
+def test_rows_with_blank_cells_are_left_out_not_shifted(style):
+    """A blank cell prints nothing in copied text, so its row comes out short:
+    the row is left out with a warning, never shifted left."""
+    values = make_values(4, blank_orgs=True)
+    record = extract(to_text(values, style=style).encode(), name="r.txt")
+    got = cells_of(record)
+    want = expected(values)
+    assert not {k for k, v in got.items() if want.get(k, v) != v}
+    t3_rows_with_blanks = {r for (t, r, c), v in values.items() if t == "t3" and v == ""}
+    assert t3_rows_with_blanks
+    assert not {r for (t, r, c) in got if t == "t3"} & t3_rows_with_blanks
+    warned = {w.get("row") for w in record["warnings"] if w["code"] == "row_misaligned"}
+    assert t3_rows_with_blanks <= warned
+    # 表二 and 表四 have no blanks and are read whole.
+    assert all(got.get(k) == v for k, v in want.items() if k[0] in ("t2", "t4"))
+
+
+def test_label_wrapped_over_two_lines_is_joined():
+    layout = read_lines(
+        [
+            "（二）部分公开（区分处理的，只计这一情形，",
+            "不计其他情形）",
+            "5",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+            "5",
+        ]
+    )
+    [row] = layout.rows()
+    assert row.cells[0].text == "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    assert [c.text for c in row.cells[1:]] == ["5", "0", "0", "0", "0", "0", "5"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [
+            "本年度共收到政府信息公开申请",
+            "12",
+            "件，均已按时答复。",
+        ],  # sentence wrapped around a number
+        ["六、其他需要报告的事项", "无"],  # a heading is not a row label
+        ["部分公开答复 0 件，不予公开答复 2"],  # narrative ending in a number
+        ["第 3 页"],
+        ["2"],  # a lone page number
+    ],
+)
+def test_narrative_stays_text(lines):
+    layout = read_lines(lines)
+    assert layout.rows() == []
+    assert [p.text for p in layout.paragraphs()] == lines
