@@ -34,11 +34,18 @@ def sniff(data: bytes, name: str = "") -> str:
         return "rtf"
     if b"mime-version:" in lowered[:1024] and b"multipart/related" in lowered:
         return "mht"  # Word/IE "single file web page"
-    if re.search(rb"<!doctype html|<html|<body|<table|<meta\s|<div|<p[\s>]", lowered[:2048]):
+    if re.search(rb"<!doctype html|<html|<head|<body|<meta\s|<title", lowered[:2048]):
         return "html"
-    if name.lower().endswith((".md", ".markdown")):
-        return "markdown"
-    return "text"
+    markdown = name.lower().endswith((".md", ".markdown"))
+    # A page fragment is HTML; Markdown with HTML tables in it (what
+    # PDF-to-Markdown converters write) is Markdown.
+    fragment = re.search(rb"<table|<div|<p[\s>]", lowered[:2048])
+    if fragment and not (markdown or _MD_HEADING.search(lowered)):
+        return "html"
+    return "markdown" if markdown else "text"
+
+
+_MD_HEADING = re.compile(rb"(?m)^#{1,6} \S")
 
 
 def decode_text(data: bytes) -> tuple[str, str]:

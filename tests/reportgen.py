@@ -319,6 +319,28 @@ def to_text(v: dict[tuple[str, str, str], str], *, style: str = "lines") -> str:
     return "\n".join(lines) + "\n"
 
 
+def to_markdown(v: dict[tuple[str, str, str], str]) -> str:
+    """The report as a PDF-to-Markdown converter writes it: headings and
+    paragraphs as Markdown, tables with merged cells as HTML blocks."""
+    lines = [f"# {TITLE}", "", INTRO, ""]
+    tabs = tables(v)
+    for (heading, text), table in zip(
+        HEADINGS, [None, tabs[0], tabs[1], tabs[2], None, None], strict=True
+    ):
+        lines += [f"## {heading}", ""]
+        if text:
+            lines += [text, ""]
+        if table:
+            lines.append("<table>")
+            for row in table:
+                tds = "".join(
+                    f'<td rowspan="{rs}" colspan="{cs}">{html.escape(t)}</td>' for t, rs, cs in row
+                )
+                lines.append(f"<tr>{tds}</tr>")
+            lines += ["</table>", ""]
+    return "\n".join(lines)
+
+
 def to_docx(v: dict[tuple[str, str, str], str], *, framed: bool = False) -> bytes:
     """The same report as a Word document, merged cells merged (python-docx
     then repeats their text in every grid cell they cover). ``framed`` puts

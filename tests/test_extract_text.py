@@ -3,7 +3,7 @@ page or a PDF, one cell per line or one row per line with spaces between
 cells, the report's title below the page's menus."""
 
 import pytest
-from reportgen import AGENCY, expected, make_values, to_text
+from reportgen import AGENCY, expected, make_values, to_markdown, to_text
 
 from extract import extract
 from extract.readers.text import read_lines
@@ -25,6 +25,18 @@ def test_gridless_text_read_exactly(seed, style):
     assert all(c["ok"] for c in record["checks"])
     # The title sits below the menus, run together with the page's date line.
     assert (record["agency"], record["year"], record["format"]) == (AGENCY, 2022, "2021")
+
+
+@pytest.mark.parametrize("blank_orgs", [False, True])
+def test_markdown_with_html_tables_read_by_the_grid(blank_orgs):
+    """Merged cells and blank cells survive in HTML blocks: blanks stay blank."""
+    values = make_values(5, blank_orgs=blank_orgs)
+    record = extract(to_markdown(values).encode(), name="r.md")
+    got = cells_of(record)
+    assert got == expected(values)
+    assert (record["agency"], record["year"]) == (AGENCY, 2022)
+    assert record["sections"]["overview"] == "本机关认真贯彻落实政府信息公开工作。"
+    assert all(c["source"]["table"] in (0, 1, 2) for c in record["cells"])
 
 
 @pytest.mark.parametrize("style", ["lines", "spaced"])

@@ -10,6 +10,8 @@ These table layouts are recognised, line by line:
 * a label followed by space-separated values on one line
   ("（三）不予公开 1.属于国家秘密 0 0 0 0 0 0 0"), or values alone
   ("0 0 0 1 1 …", 表四 under its header);
+* HTML ``<table>`` blocks inside Markdown (PDF-to-Markdown converters write
+  tables with merged cells that way), read by the HTML reader's grid;
 * one cell per line without tabs, as text copied out of a web page or a
   PDF: a short label line, then one line per value ("行政许可" / "2293").
   Blank lines carry no cells there, so a row with blank cells comes out
@@ -22,7 +24,10 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from extract.layout import Item, Layout, Paragraph, SourceCell, SourceRow
+from extract.readers.html import read_table
 from extract.sections import heading_of
 from extract.sniff import decode_text
 from extract.values import parse_value
@@ -36,6 +41,9 @@ _ENUM_PREFIX = re.compile(
 _BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 _GOES_ON = re.compile(r"^[件条个项次人篇万元%，。、；,.;）)]")
 _MAX_LABEL = 60
+_TABLE_OPEN = re.compile(r"<table[\s>]", re.I)
+_TABLE_CLOSE = re.compile(r"</table\s*>", re.I)
+_MAX_HTML_LINES = 20_000
 _VALUE_KINDS = ("number", "zero", "na")
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
@@ -59,9 +67,24 @@ def read_lines(lines: list[str], *, encoding: str = "utf-8") -> Layout:
             items.append(SourceRow(cell_row, where={"line": row_line}, table_index=table_index))
         cell_row = None
 
+    html_block: list[str] | None = None  # lines of an HTML <table> being collected
+    html_line = 0
     for n, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
         stripped = line.strip()
+        if html_block is None and _TABLE_OPEN.search(stripped):
+            flush()
+            last_was_cell = False
+            html_block, html_line = [], n
+        if html_block is not None:
+            html_block.append(line)
+            if _TABLE_CLOSE.search(stripped) or len(html_block) > _MAX_HTML_LINES:
+                for rows in _html_tables("\n".join(html_block), html_line):
+                    table_index += 1
+                    items.extend(_renumber(rows, table_index))
+                html_block = None
+                in_table = False
+            continue
         if stripped.startswith("|") and stripped.count("|") >= 2:
             flush()
             last_was_cell = False
@@ -124,8 +147,40 @@ def read_lines(lines: list[str], *, encoding: str = "utf-8") -> Layout:
             items.append(spaced)
             continue
         items.append(Paragraph(line, where={"line": n}))
+    if html_block is not None:
+        for rows in _html_tables("\n".join(html_block), html_line):
+            table_index += 1
+            items.extend(_renumber(rows, table_index))
     flush()
     return Layout(reader="text", items=_vertical_rows(items), encoding=encoding)
+
+
+def _html_tables(fragment: str, line: int) -> list[list[SourceRow]]:
+    """The tables of an HTML fragment, each as grid rows."""
+    try:
+        root = etree.fromstring(fragment, parser=etree.HTMLParser(remove_comments=True))
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return []
+    if root is None:
+        return []
+    out = []
+    for table in root.iter("table"):
+        if next(table.iterancestors("table"), None) is not None:
+            continue
+        rows = read_table(table, 0)
+        for row in rows:
+            row.where["line"] = line
+        out.append(rows)
+    return out
+
+
+def _renumber(rows: list[SourceRow], index: int) -> list[SourceRow]:
+    for row in rows:
+        row.table_index = index
+        for cell in row.cells:
+            if "table" in cell.where:
+                cell.where["table"] = index
+    return rows
 
 
 def _is_value(token: str) -> bool:
