@@ -85,3 +85,36 @@ def test_borderless_table_never_gives_a_wrong_value(printed):
     got = {(c["table"], c["row"], c["col"]): c["value"] for c in record["cells"]}
     assert {k: got[k] for k in got if k in want and got[k] != want[k]} == {}
     assert sum(1 for k in want if k in got) >= 0.6 * len(want)
+
+
+def test_word_exported_pdf_with_bullets_keeps_its_text_layer(tmp_path):
+    """A page saved as DOCX and exported to PDF the way Word and WPS do: its
+    menus become Symbol-font bullets (U+F0B7). They are not a garbled text
+    layer, so no page goes to OCR; the title below the menus still gives the
+    agency and the year."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (apt install libreoffice-writer-nogui)")
+    name = "fujian_pingtan_gongan_2022.html"
+    shutil.copy(CORPUS / "docs" / name, tmp_path / name)
+    lo = [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless"]
+    for target, src in (("docx:MS Word 2007 XML", name), ("pdf:writer_pdf_Export", "fujian_pingtan_gongan_2022.docx")):  # fmt: skip
+        subprocess.run(
+            [*lo, "--convert-to", target, "--outdir", str(tmp_path), str(tmp_path / src)],
+            check=True,
+            capture_output=True,
+            timeout=240,
+        )
+    pdf = (tmp_path / "fujian_pingtan_gongan_2022.pdf").read_bytes()
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(pdf)
+    assert any("\uf0b7" in page.get_textpage().get_text_range() for page in doc)
+    record = extract(pdf, name="r.pdf")
+    assert record["reader"] == "pdf"
+    assert not [w for w in record["warnings"] if w["code"] == "ocr_pages"]
+    truth = json.loads((CORPUS / "truth" / f"{name}.json").read_text())
+    want = {(c["table"], c["row"], c["col"]): c["value"] for c in truth["cells"]}
+    got = {(c["table"], c["row"], c["col"]): c["value"] for c in record["cells"]}
+    assert got == want
+    assert (record["agency"], record["year"]) == ("平潭综合实验区公安局", 2022)

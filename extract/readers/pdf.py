@@ -75,6 +75,13 @@ def _is_bad(ch: str) -> bool:
     return ch == "\ufffd" or 0xE000 <= o <= 0xF8FF or (o < 32 and ch not in "\r\n\t")
 
 
+def _is_symbol_glyph(ch: str) -> bool:
+    """A Symbol/Wingdings glyph (U+F020–U+F0FF: the bullet U+F0B7, the
+    square U+F0A7, the check mark U+F0FC …). Word and WPS print list bullets
+    with it; it is not text, and not a sign of a garbled text layer."""
+    return 0xF020 <= ord(ch) <= 0xF0FF
+
+
 def page_chars(textpage: Any) -> tuple[list[Char], bool]:
     """Printable characters of a page with their boxes, and whether the text
     layer looks garbled (empty, many replacement/private-use glyphs, or
@@ -86,7 +93,7 @@ def page_chars(textpage: Any) -> tuple[list[Char], bool]:
     chars: list[Char] = []
     bad = 0
     for i, ch in enumerate(text):
-        if ch.isspace() or ch in "\ufffe\uffff":
+        if ch.isspace() or ch in "\ufffe\uffff" or _is_symbol_glyph(ch):
             continue
         if _is_bad(ch):
             bad += 1
