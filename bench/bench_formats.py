@@ -16,7 +16,9 @@ and prints one line per form: cell accuracy, values that came out *wrong*
 Forms made by LibreOffice (``soffice`` on PATH): ``pdf`` (the page printed
 to PDF), ``docx``, ``doc``, ``pdf-word`` (the DOCX printed to PDF, as Word
 and WPS export). Text forms: ``lines``, ``spaced``, ``tab``, ``md-pipe``,
-``md-html``. With ``--scan``: ``scan``, every text-layer PDF (the corpus's
+``md-html``; ``pdftotext`` (``-layout``) and ``pdftotext-raw`` of every
+text-layer PDF with truth (the corpus's own and ``pdf``), when poppler-utils
+is installed. With ``--scan``: ``scan``, every text-layer PDF (the corpus's
 own and ``pdf``) rendered at 150 dpi, slightly rotated and blurred, as an
 image-only PDF for OCR — several minutes.
 
@@ -48,7 +50,8 @@ from extract.evaluate import evaluate, summarise  # noqa: E402
 
 OFFICE = ("pdf", "docx", "doc", "pdf-word")
 TEXT = ("lines", "spaced", "tab", "md-pipe", "md-html")
-FORMS = (*OFFICE, *TEXT, "scan")
+POPPLER = ("pdftotext", "pdftotext-raw")
+FORMS = (*OFFICE, *TEXT, *POPPLER, "scan")
 
 
 # -- the reports and their truth --------------------------------------------
@@ -208,6 +211,38 @@ def make_text(reports: list[tuple[Path, dict]], work: Path, forms: set[str]) -> 
             _put(work / form, f"{doc.stem}.{ext}", _text_form(blocks, form).encode(), truth)
 
 
+# -- PDFs as other tools read them ---------------------------------------------
+
+
+def _pdfs_with_truth(corpus: Path, work: Path) -> list[tuple[Path, dict]]:
+    """The corpus's text-layer PDFs and the ``pdf`` form, with their truth."""
+    sources = [
+        (p, corpus / "truth" / f"{p.name}.json") for p in sorted((corpus / "docs").glob("*.pdf"))
+    ]
+    sources += [
+        (p, corpus / "truth" / f"{p.stem}.html.json")
+        for p in sorted((work / "pdf" / "docs").glob("*.pdf"))
+    ]
+    return [(p, json.loads(t.read_text(encoding="utf-8"))) for p, t in sources if t.exists()]
+
+
+def make_pdftotext(corpus: Path, work: Path, forms: set[str]) -> None:
+    if shutil.which("pdftotext") is None:
+        print("pdftotext forms skipped: pdftotext is not installed (apt install poppler-utils)")
+        return
+    for form, option in (("pdftotext", "-layout"), ("pdftotext-raw", "-raw")):
+        if form not in forms:
+            continue
+        for pdf_path, truth in _pdfs_with_truth(corpus, work):
+            out = subprocess.run(
+                ["pdftotext", option, "-enc", "UTF-8", str(pdf_path), "-"],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            ).stdout
+            _put(work / form, f"{pdf_path.stem}.txt", out, truth)
+
+
 # -- scans -------------------------------------------------------------------
 
 
@@ -218,16 +253,7 @@ def make_scans(corpus: Path, work: Path) -> None:
     from PIL import Image, ImageFilter
 
     rnd = random.Random(1)
-    sources = [
-        (p, corpus / "truth" / f"{p.name}.json") for p in sorted((corpus / "docs").glob("*.pdf"))
-    ]
-    sources += [
-        (p, corpus / "truth" / f"{p.stem}.html.json")
-        for p in sorted((work / "pdf" / "docs").glob("*.pdf"))
-    ]
-    for pdf_path, truth_path in sources:
-        if not truth_path.exists():
-            continue
+    for pdf_path, truth in _pdfs_with_truth(corpus, work):
         pages = []
         for page in pypdfium2.PdfDocument(str(pdf_path)):
             img = page.render(scale=150 / 72).to_pil().convert("L")
@@ -235,7 +261,6 @@ def make_scans(corpus: Path, work: Path) -> None:
             pages.append(img.filter(ImageFilter.GaussianBlur(0.4)).convert("RGB"))
         out = work / "scan-tmp.pdf"
         pages[0].save(out, save_all=True, append_images=pages[1:], resolution=150)
-        truth = json.loads(truth_path.read_text(encoding="utf-8"))
         _put(work / "scan", f"scan_{pdf_path.stem}.pdf", out.read_bytes(), truth)
 
 
@@ -261,7 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     forms = {f.strip() for f in args.only.split(",") if f.strip()}
     if args.scan:
-        forms |= {"scan", "pdf"}
+        forms |= {"scan"}
+    if forms & {"scan", *POPPLER}:
+        forms |= {"pdf"}
     unknown = forms - set(FORMS)
     if unknown:
         ap.error(f"unknown form(s): {', '.join(sorted(unknown))}; known: {', '.join(FORMS)}")
@@ -273,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     makers: list[tuple[set[str], Callable[[], None]]] = [
         (set(OFFICE), lambda: make_office(reports, work, forms & set(OFFICE))),
         (set(TEXT), lambda: make_text(reports, work, forms)),
+        (set(POPPLER), lambda: make_pdftotext(args.corpus, work, forms)),
         ({"scan"}, lambda: make_scans(args.corpus, work)),
     ]
     try:
@@ -280,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
             if forms & kinds:
                 make()
         print(f"{len(reports)} corpus reports with truth, dressed as: {', '.join(sorted(forms))}")
-        print(f"{'form':9} {'docs':>4} {'cells':>12} {'accuracy':>9} {'wrong':>6} "
+        print(f"{'form':13} {'docs':>4} {'cells':>12} {'accuracy':>9} {'wrong':>6} "
               f"{'missing':>8} {'silent':>6} {'year':>5} {'seconds':>8}")  # fmt: skip
         for form in FORMS:
             if form not in forms or not (work / form / "truth").exists():
@@ -290,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
             missing = sum(1 for r in results for w in r.wrong if w["missing"])
             acc = summary["cell_accuracy"]
             print(
-                f"{form:9} {summary['documents']:>4} "
+                f"{form:13} {summary['documents']:>4} "
                 f"{summary['cells_right']:>5}/{summary['cells_scored']:<6} "
                 f"{'n/a' if acc is None else f'{100 * acc:.2f} %':>9} {wrong:>6} {missing:>8} "
                 f"{summary['silent_errors']:>6} {summary['year_right']:>2}/{summary['documents']:<2} "

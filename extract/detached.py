@@ -87,6 +87,58 @@ def _sums_hold(values: dict[str, list[float]], table: Table, ncols: int) -> bool
     return True
 
 
+def _alternatives(table: Table, seen: list[Row]) -> list[set[str]]:
+    """Row keys to leave out of the template, one set per way the table may
+    have been printed: （六）其他处理 as one row or as its three sub-rows —
+    unless a printed label already shows which."""
+    seen_keys = {r.key for r in seen}
+    choices: list[set[str]] = [set()]
+    for row in table.rows:
+        members = {r.key for r in table.rows if r.group == row.label}
+        if members and not (members | {row.key}) & seen_keys:
+            choices = [c | alt for c in choices for alt in ({row.key}, members)]
+    return choices
+
+
+def _plan(entries: list[_Entry], table: Table, seen: list[Row], skip: set[str]) -> dict[int, Row]:
+    """Unlabelled rows → template rows, gap by gap between labelled rows (the
+    table's first and last rows bound the first and last gap): a gap is
+    filled only when it holds exactly as many rows as the template has there."""
+    order = {r.key: n for n, r in enumerate(table.rows)}
+    seen_keys = {r.key for r in seen}
+    plan: dict[int, Row] = {}
+    anchors = [n for n, e in enumerate(entries) if e.row is not None]
+    # A label wrapped above and below its numbers (pdftotext -layout) leaves
+    # 新收 and 上年结转 unlabelled before the first printed label.
+    bounds = [-1, *anchors, len(entries)]
+    for a, b in itertools.pairwise(bounds):
+        gap = [e for e in entries[a + 1 : b] if e.row is None]
+        if not gap:
+            continue
+        lo = order[entries[a].row.key] if a >= 0 else -1  # type: ignore[union-attr]
+        hi = order[entries[b].row.key] if b < len(entries) else len(table.rows)  # type: ignore[union-attr]
+        missing = [
+            r
+            for r in table.rows[lo + 1 : hi]
+            if r.key not in seen_keys and r.key not in skip and not _excluded(r, seen)
+        ]
+        if len(missing) != len(gap):
+            continue
+        for e, r in zip(gap, missing, strict=True):
+            plan[e.index] = r
+    return plan
+
+
+def _values(entries: list[_Entry], plan: dict[int, Row], ncols: int) -> dict[str, list[float]]:
+    values: dict[str, list[float]] = {}
+    for e in entries:
+        key = e.row.key if e.row is not None else (plan[e.index].key if e.index in plan else None)
+        nums = _numbers(e.values) if len(e.values) == ncols else None
+        if key is not None and nums is not None and key not in values:
+            values[key] = nums
+    return values
+
+
 def _excluded(row: Row, seen: list[Row]) -> bool:
     """Alternatives of printed rows: （六）其他处理 as one row or as three."""
     groups = {r.group for r in seen if r.group}
@@ -110,57 +162,53 @@ def assign_detached_rows(layout: Layout, form: Form) -> Layout:
             entries.append(_Entry(i, labelled[0], labelled[1], labelled[2]))
             continue
         vals = _value_cells(item)
+        if len(vals) > ncols and parse_value(vals[-ncols - 1].text).kind == "text":
+            # A fragment of a wrapped label that names no row ("开", "理结果")
+            # in front of the values: the row is as good as unlabelled.
+            vals = vals[-ncols:]
         if len(vals) == ncols and _numbers(vals) is not None:
             entries.append(_Entry(i, None, vals))
     _fill_short_balance_row(layout, entries, ncols)
     if not any(e.row is None for e in entries) or not any(e.row for e in entries):
         return layout
-    order = {r.key: n for n, r in enumerate(table.rows)}
     seen = [e.row for e in entries if e.row is not None]
-    seen_keys = {r.key for r in seen}
-    plan: dict[int, Row] = {}
-    anchors = [n for n, e in enumerate(entries) if e.row is not None]
-    for a, b in itertools.pairwise(anchors):
-        gap = [e for e in entries[a + 1 : b] if e.row is None]
-        if not gap:
+    tried: list[dict[int, Row]] = []
+    plans: list[dict[int, Row]] = []
+    for skip in _alternatives(table, seen):
+        plan = _plan(entries, table, seen, skip)
+        if not plan or plan in tried:
             continue
-        lo, hi = order[entries[a].row.key], order[entries[b].row.key]  # type: ignore[union-attr]
-        missing = [
-            r for r in table.rows[lo + 1 : hi] if r.key not in seen_keys and not _excluded(r, seen)
-        ]
-        if len(missing) != len(gap):
-            continue
-        for e, r in zip(gap, missing, strict=True):
-            plan[e.index] = r
-    if not plan:
+        tried.append(plan)
+        if _sums_hold(_values(entries, plan, ncols), table, ncols):
+            plans.append(plan)
+    if not tried:
         return layout
-    values: dict[str, list[float]] = {}
-    for e in entries:
-        key = e.row.key if e.row is not None else (plan[e.index].key if e.index in plan else None)
-        nums = _numbers(e.values) if len(e.values) == ncols else None
-        if key is not None and nums is not None and key not in values:
-            values[key] = nums
-    if not _sums_hold(values, table, ncols):
+    if len(plans) != 1:
+        largest = max(tried, key=len)
         layout.warnings.append(
             {
                 "code": "detached_rows_unplaced",
-                "message": f"{len(plan)} unlabelled 表三 rows could be placed by template order "
-                "but the column sums do not confirm it; left out",
+                "message": (
+                    f"{len(largest)} unlabelled 表三 rows could be placed by template order "
+                    "but the column sums do not confirm it; left out"
+                    if not plans
+                    else "unlabelled 表三 rows fit the template in more than one way; left out"
+                ),
                 "table": table.key,
                 "cells": [
-                    f"{table.key}.{r.key}.{c.key}" for r in plan.values() for c in table.cols
+                    f"{table.key}.{r.key}.{c.key}" for r in largest.values() for c in table.cols
                 ],
             }
         )
         return layout
+    plan = plans[0]
+    values_at = {e.index: e.values for e in entries}
     for index, trow in plan.items():
         row = layout.items[index]
         assert isinstance(row, SourceRow)
         marks: dict[str, Any] = {"inferred": NOTE, "confidence": DETACHED_CONFIDENCE}
         cells = [SourceCell(trow.label, where={**row.where, **marks})]
-        cells += [
-            SourceCell(c.text, c.pos, c.span, {**c.where, **marks}) for c in _value_cells(row)
-        ]
+        cells += [SourceCell(c.text, c.pos, c.span, {**c.where, **marks}) for c in values_at[index]]
         layout.items[index] = SourceRow(
             cells, where=row.where, padded=False, positional=False, table_index=row.table_index
         )

@@ -302,6 +302,8 @@ def to_text(v: dict[tuple[str, str, str], str], *, style: str = "lines") -> str:
     ``style="lines"`` every cell is a line of its own; with ``"spaced"`` each
     row is one line, cells separated by spaces. A blank cell prints nothing,
     as such tools do, and a merged cell prints once."""
+    if style == "wrapped":
+        return _wrapped_text(v)
     sep = "\n" if style == "lines" else " "
     lines = ["首页", "政务公开", "政府信息公开年报", f"{TITLE}来源：时间：2023-01-20", INTRO]
     tabs = tables(v)
@@ -316,6 +318,39 @@ def to_text(v: dict[tuple[str, str, str], str], *, style: str = "lines") -> str:
             if printed:
                 lines.append(sep.join(printed))
     lines += [AGENCY, "2023年1月20日"]
+    return "\n".join(lines) + "\n"
+
+
+def _wrapped_text(v: dict[tuple[str, str, str], str]) -> str:
+    """表三 as ``pdftotext -layout`` prints a table whose labels wrap in
+    their cells: each label split around its row's numbers (half above, half
+    below), the merged group cells' characters strewn in front of the numbers
+    ("开  1  0 …"), so most rows carry no usable label."""
+    lines = [
+        TITLE,
+        INTRO,
+        "三、收到和处理政府信息公开申请情况",
+        "申请人情况",
+        "自然人 法人或其他组织 总计",
+    ]
+    rows = [
+        ("new_received", "一、本年新收政府信息公开申请数量"),
+        ("carried_over", "二、上年结转政府信息公开申请数量"),
+    ]
+    rows += [(key, label) for key, _, label in T3_RESULT_ROWS if key != "total_handled"]
+    for n, (key, label) in enumerate(rows):
+        numbers = "   ".join(v[("t3", key, c)] for c in T3_COLS)
+        if n == 2:
+            lines.append(f"三 、 本 {label}   {numbers}")  # this one keeps its label
+            continue
+        half = max(1, len(label) // 2)
+        stray = "开 " if n % 4 == 3 else ""
+        lines += [f"      {label[:half]}", f"   {stray}        {numbers}", f"      {label[half:]}"]
+    for key, label in (
+        ("total_handled", "（七）总计"),
+        ("carried_forward", "四、结转下年度继续办理"),
+    ):
+        lines.append(f"{label}   " + "   ".join(v[("t3", key, c)] for c in T3_COLS))
     return "\n".join(lines) + "\n"
 
 

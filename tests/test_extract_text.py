@@ -2,6 +2,8 @@
 page or a PDF, one cell per line or one row per line with spaces between
 cells, the report's title below the page's menus."""
 
+import re
+
 import pytest
 from reportgen import AGENCY, expected, make_values, to_markdown, to_text
 
@@ -94,3 +96,34 @@ def test_narrative_stays_text(lines):
     layout = read_lines(lines)
     assert layout.rows() == []
     assert [p.text for p in layout.paragraphs()] == lines
+
+
+def test_labels_wrapped_around_their_numbers_placed_by_template_order():
+    """pdftotext -layout: most 表三 rows are numbers with half a label above
+    and half below, or a stray character of a merged cell in front. They are
+    placed in template order between the rows that keep a label — with the
+    table's first and last rows as bounds — because the column sums hold; and
+    they say so (lower confidence, a note)."""
+    values = make_values(6)
+    record = extract(to_text(values, style="wrapped").encode(), name="r.txt")
+    got = {(c["table"], c["row"], c["col"]): c for c in record["cells"]}
+    want = {k: v for k, v in expected(values).items() if k[0] == "t3"}
+    assert {k: c["value"] for k, c in got.items() if k[0] == "t3"} == want
+    inferred = {k for k, c in got.items() if c["source"].get("inferred")}
+    assert ("t3", "new_received", "total") in inferred  # before the first printed label
+    assert ("t3", "granted", "total") not in inferred  # printed with its label
+    assert all(got[k]["confidence"] < 1 for k in inferred)
+
+
+def test_wrapped_rows_not_placed_when_one_is_lost():
+    """One row of numbers missing: the counts between labelled rows no longer
+    match the template, so nothing is placed by order — gaps, not guesses."""
+    values = make_values(6)
+    text = to_text(values, style="wrapped").splitlines()
+    numbers = [i for i, line in enumerate(text) if re.fullmatch(r"[\s\d开]+", line)]
+    del text[numbers[5]]
+    record = extract("\n".join(text).encode(), name="r.txt")
+    want = expected(values)
+    got = {(c["table"], c["row"], c["col"]): c["value"] for c in record["cells"]}
+    assert all(want[k] == v for k, v in got.items())
+    assert not any(c["source"].get("inferred") for c in record["cells"])

@@ -209,7 +209,7 @@ def _spaced_row(stripped: str, n: int) -> SourceRow | None:
     PDF-to-text output that lost the table but kept each row on one line.
     Label words become cells of their own, so the mapper finds the
     right-most one naming a template row."""
-    tokens = stripped.split()
+    tokens = _join_units(stripped.split())
     k = len(tokens)
     while k > 0 and _is_value(tokens[k - 1]):
         k -= 1
@@ -217,10 +217,28 @@ def _spaced_row(stripped: str, n: int) -> SourceRow | None:
         return None
     if k == 0 and len(tokens) < 2:
         return None  # a lone number is a paragraph (a page number, a date part)
-    if k and not _is_label(" ".join(tokens[:k])):
+    label = " ".join(tokens[:k])
+    # Three values or more in a row are a table row even behind text that
+    # reads like a sentence: a wrapped label's middle ("理的，只计这一情形，不
+    # 5 0 0 0 0 0 5", pdftotext -layout). Fewer need a clean label.
+    if k and not (_is_label(label) or (len(tokens) - k >= 3 and len(label) <= 80)):
         return None
     cells = [SourceCell(t, pos=i, where={"line": n, "cell": i}) for i, t in enumerate(tokens)]
     return SourceRow(cells, where={"line": n}, padded=True)
+
+
+_UNIT = re.compile(r"^(?:万元|元|件|条|个|项|次|%)$")
+
+
+def _join_units(tokens: list[str]) -> list[str]:
+    """ "832995 元" → "832995元": a unit printed apart from its number."""
+    out: list[str] = []
+    for t in tokens:
+        if out and _UNIT.match(t) and parse_value(out[-1]).kind in ("number", "zero"):
+            out[-1] += t
+        else:
+            out.append(t)
+    return out
 
 
 def _opens_bracket(text: str) -> bool:
