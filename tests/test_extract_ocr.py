@@ -165,3 +165,41 @@ def test_real_report_page_rendered_as_scan_matches_truth():
                "withheld_admin_query", "unavailable_not_held", "unavailable_needs_creation")  # fmt: skip
     assert all(("t3", row, "total") in got for row in on_page)
     assert got[("t2", "punishment", "decisions")] == want[("t2", "punishment", "decisions")]
+
+
+def _cell_image(text: str, gap: int):
+    """A table cell: a 3 px rule at x=100, ``text`` printed ``gap`` px right of it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("RGB", (400, 120), "white")
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((99, 0, 101, 119), fill="black")
+    draw.line((0, 10, 399, 10), fill="black", width=3)
+    draw.line((0, 110, 399, 110), fill="black", width=3)
+    font = ImageFont.truetype(str(render_fixture.font_path()), 40)
+    left = 102 + gap - font.getbbox(text)[0]
+    draw.text((left, 38), text, font=font, fill="black")
+    return img
+
+
+@pytest.mark.parametrize(
+    ("printed", "gap", "want"),
+    [
+        ("0", 0, "0"),  # "|0" recognised as "10": the rule was the 1
+        ("10", 4, "10"),  # a real 1 beside the rule stays
+    ],
+)
+def test_rule_read_as_leading_one_is_read_again(printed, gap, want):
+    _need_ocr()
+    if not ocr._rapid_available():
+        pytest.skip("rapidocr not installed")
+    from extract.readers.pdf import Char
+
+    img = _cell_image(printed, gap)
+    _, vertical = ocr.image_rules(img)
+    assert any(abs(v.pos - 100) <= 2 for v in vertical)
+    # The box recognition gave: "10" from the rule to the end of the text.
+    chars = [Char("10", 97.0, 120 - 90.0, 102.0 + gap + 24 * len(printed), 120 - 30.0, score=0.8)]
+    changed = ocr._reread_rule_digits(img, chars, vertical)
+    assert chars[0].text == want
+    assert changed == ([] if want == "10" else ["10→0"])

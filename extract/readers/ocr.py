@@ -188,6 +188,62 @@ def image_rules(image: Any) -> tuple[list[Rule], list[Rule]]:
     return out[0], out[1]
 
 
+_RULE_ONE = re.compile(r"1\d+(?:\.\d+)?")
+
+
+def _reread_rule_digits(image: Any, chars: list[Char], vertical: list[Rule]) -> list[str]:
+    """A digit printed against its cell's left rule ("|0") can come out of
+    recognition as "10": the rule read as a "1". For every number starting
+    with 1 whose first glyph sits on a vertical rule, read the word's box
+    again with the rule's columns painted white; when that reading is the
+    number without its leading 1, it replaces the first. Returns what was
+    changed ("10→0"), for the record's warnings."""
+    import numpy as np
+
+    changed: list[str] = []
+    height = image.height
+    pixels = None
+    for i, c in enumerate(chars):
+        if not _RULE_ONE.fullmatch(c.text):
+            continue
+        glyph = (c.right - c.left) / len(c.text)
+        rule = next(
+            (
+                v
+                for v in vertical
+                if c.left - 3 <= v.pos <= c.left + glyph and v.start <= c.bottom + 2
+                and v.end >= c.top - 2
+            ),
+            None,
+        )  # fmt: skip
+        if rule is None:
+            continue
+        if pixels is None:
+            pixels = np.asarray(image.convert("RGB"))
+        top, bottom = max(0, int(height - c.top) - 4), min(height, int(height - c.bottom) + 4)
+        left, right = max(0, int(c.left) - 6), min(image.width, int(c.right) + 6)
+        crop = pixels[top:bottom, left:right].copy()
+        if crop.size == 0:
+            continue
+        # White out the rule — the columns dark from the crop's top to its
+        # bottom (a glyph's stroke stops short of the white margin above and
+        # below it) — and everything left of it.
+        dark = (crop.min(axis=2) < 128).mean(axis=0)
+        end = max(0, int(rule.pos) - 3 - left)
+        while end < crop.shape[1] and (dark[end] >= 0.95 or end <= int(rule.pos) - left):
+            end += 1
+        crop[:, :end] = 255
+        result = _rapid_engine()(crop, use_det=False, use_cls=False, use_rec=True)
+        texts = getattr(result, "txts", None) or ()
+        scores = getattr(result, "scores", None) or ()
+        again = texts[0].strip() if texts else ""
+        if again == c.text[1:]:
+            score = min(c.score or 1.0, float(scores[0]) if scores else 1.0)
+            chars[i] = Char(again, float(left + end), c.bottom, c.right, c.top, score=score)
+            changed.append(f"{c.text}→{again}")
+    return changed
+
+
 def read_image_obj(image: Any, *, page_no: int = 1, table_base: int = 0) -> Layout:
     """OCR one page image (PIL) into a layout; confidence = mean score.
     Pages larger than ~300 dpi A4 are scaled down first (OCR time grows
@@ -198,11 +254,21 @@ def read_image_obj(image: Any, *, page_no: int = 1, table_base: int = 0) -> Layo
         image = image.resize((max(1, int(image.width * scale)), max(1, int(image.height * scale))))
     chars, engine = recognise(image)
     horizontal, vertical = image_rules(image)
+    reread = _reread_rule_digits(image, chars, vertical) if engine == "rapidocr" else []
     tol = max(3.0, min(image.width, image.height) / 300)
     items, _ = items_from_chars(chars, horizontal, vertical, page_no, table_base, tol=tol)
     scores = [c.score for c in chars if c.score is not None]
     confidence = round(sum(scores) / len(scores), 3) if scores else 0.0
     layout = Layout(reader=f"ocr:{engine}", items=items, confidence=confidence)
+    if reread:
+        layout.warnings.append(
+            {
+                "code": "ocr_rule_read_as_digit",
+                "message": f"page {page_no}: {len(reread)} numbers began with a table rule read "
+                "as '1'; read again without the rule: " + ", ".join(reread),
+                "page": page_no,
+            }
+        )
     if not chars:
         layout.warnings.append(
             {"code": "ocr_no_text", "message": f"page {page_no}: OCR recognised no text"}
