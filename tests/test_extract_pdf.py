@@ -237,3 +237,21 @@ def test_rotated_page_is_read_upright(rotation):
     assert disp_w > 0
     rows = [[c.text for c in r.cells] for r in read_pdf(out.getvalue()).rows()]
     assert rows == [["Licensing", "447"], ["Punishment", "3985"]]
+
+
+def test_headings_set_like_body_text_split_the_sections():
+    """A PDF whose title, headings and paragraphs share one font, size and
+    leading, without indent or space between them (as reportlab and some
+    exporters print): every heading is still a paragraph of its own, so
+    no section is swallowed by the line above it."""
+    from crawler.localportal.documents import SECTIONS, pdf_bytes
+
+    record = extract(
+        pdf_bytes("测试区统计局2023年政府信息公开工作年度报告", "测试区统计局", "2021", []),
+        name="r.pdf",
+    )
+    assert (record["agency"], record["year"]) == ("测试区统计局", 2023)
+    printed = {h: t.format(agency="测试区统计局") for h, t in SECTIONS if t}
+    assert record["sections"]["overview"] == printed["一、总体情况"]
+    assert record["sections"]["problems"] == printed["五、存在的主要问题及改进情况"]
+    assert record["title"] == "测试区统计局2023年政府信息公开工作年度报告"

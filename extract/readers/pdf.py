@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from extract.layout import Layout, Paragraph, SourceCell, SourceRow
+from extract.sections import heading_of
 from extract.sniff import UnreadableDocument
 
 _FOOTER = re.compile(r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?)$")
@@ -523,13 +524,17 @@ def _free_items(chars: list[Char], page_no: int) -> list[tuple[float, Paragraph 
             out.append((line.top, row))
             continue
         h = line.height
-        if para and (line.chars[0].left > margin + 1.2 * h or prev_bottom - line.top > 1.5 * h):
+        # A section heading is a paragraph of its own even when it is set
+        # like the body text, without indent or space around it.
+        heading = heading_of(line.text) is not None
+        indented = line.chars[0].left > margin + 1.2 * h
+        if para and (heading or indented or prev_bottom - line.top > 1.5 * h):
             flush()
         prev_bottom = line.bottom
         if not para:
             para_top, para_line = line.top, line.n
         para.append(line.text)
-        if len(line.segs) > 1 or line.chars[-1].text in "。：:；;":
+        if heading or len(line.segs) > 1 or line.chars[-1].text in "。：:；;":
             flush()
     flush()
     return out
