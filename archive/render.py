@@ -25,6 +25,38 @@ def _show(cell: dict[str, Any] | None) -> str:
     return str(cell["value"])
 
 
+def _render_extra_checks(extra: list[dict[str, Any]]) -> list[str]:
+    """Beyond the contract's four: sanity, narrative against table, with what
+    failed spelled out (the sentence quoted, the problem cells named)."""
+    if not extra:
+        return []
+    failed = [c for c in extra if c.get("ok") is False]
+    unknown = [c for c in extra if c.get("ok") is None]
+    out = [
+        f"extra checks: {len(extra) - len(failed) - len(unknown)} ok, {len(failed)} failed, "
+        f"{len(unknown)} not computable"
+    ]
+    for c in failed:
+        if c.get("problems"):
+            out.extend(f"  FAILED {c['rule']}: {p}" for p in c["problems"])
+        elif "text" in c:
+            out.append(
+                f"  FAILED {c['rule']}: the text says {c['text']!r} ({c.get('expected')}), "
+                f"the table has {c.get('actual')}"
+            )
+        else:
+            out.append(
+                f"  FAILED {c['rule']}: expected {c.get('expected')}, actual {c.get('actual')}"
+            )
+        out.extend(_suggestions(c))
+    return out
+
+
+def _suggestions(check: dict[str, Any]) -> list[str]:
+    """A failed check's repair suggestions — shown, never applied."""
+    return [f"    suggestion (not applied): {f['message']}" for f in check.get("suggestions", ())]
+
+
 def render_record(record: dict[str, Any]) -> str:
     """The record as text: header, one grid per table, failed checks, warnings
     and the sections found. '?' = not found in the document, '·' = blank."""
@@ -63,9 +95,11 @@ def render_record(record: dict[str, Any]) -> str:
     for c in failed:
         where = c.get("col") or c.get("row")
         out.append(f"  FAILED {c['rule']} {where}: expected {c['expected']}, actual {c['actual']}")
+        out.extend(_suggestions(c))
     for c in unknown:
         where = c.get("col") or c.get("row")
         out.append(f"  ? {c['rule']} {where}: missing {', '.join(c['missing'][:3])}")
+    out.extend(_render_extra_checks(record.get("extra_checks") or []))
     if record["warnings"]:
         out.append(f"\nwarnings ({len(record['warnings'])}):")
         out.extend(f"  {w['code']}: {w['message']}" for w in record["warnings"])

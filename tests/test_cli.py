@@ -55,6 +55,30 @@ def test_extract_pretty_is_for_people():
     assert "0 failed" in out
 
 
+def test_extract_pretty_spells_out_failed_checks_and_suggestions(tmp_path):
+    """A report whose narrative disagrees with its table and one of whose
+    表三 totals has a digit too many: --pretty names the failed checks, quotes the
+    sentence, and shows the repair it suggests without applying it."""
+    from reportgen import make_values, to_text
+
+    values = make_values(1)
+    row = next(r for r in ("granted", "partially_granted", "unavailable_not_held")
+               if values[("t3", r, "total")] not in ("0", ""))  # fmt: skip
+    printed = values[("t3", row, "total")]
+    values[("t3", row, "total")] = printed + "0"
+    text = to_text(values, style="spaced").replace(
+        "本机关认真贯彻落实政府信息公开工作。", "本年度共收到政府信息公开申请9999件。"
+    )
+    doc = tmp_path / "report.txt"
+    doc.write_text(text, encoding="utf-8")
+    proc = run("extract", str(doc), "--pretty")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.decode()
+    assert "FAILED narrative_new_received" in out and "9999" in out
+    assert f"reading {printed} makes the identity hold" in out
+    assert "suggestion (not applied)" in out
+
+
 def test_unreadable_input_is_one_line_error(tmp_path):
     missing = run("extract", str(tmp_path / "nope.txt"))
     assert missing.returncode == 1
