@@ -13,8 +13,8 @@ import sys
 
 import pytest
 from conftest import FIXTURES, SHARED
+from pdfgen import encrypted_pdf
 from reportgen import make_values, to_html, zip_bomb
-from test_extract_pdf import _encrypted_pdf
 
 from extract.batch import Job, extract_many
 
@@ -35,7 +35,7 @@ def make_batch(tmp_path):
     files = {
         "good.html": to_html(make_values(1)).encode(),
         "good.docx": (FIXTURES / "docs" / "report_2021.docx").read_bytes(),
-        "encrypted.pdf": _encrypted_pdf(),
+        "encrypted.pdf": encrypted_pdf(),
         "truncated.pdf": (CORPUS_PDF.read_bytes())[:40000],
         "bomb.docx": zip_bomb(),
         "deep.html": ("<html><body>" + "<div>" * 50000 + "x" + "</div>" * 50000).encode(),

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pdfgen import encrypted_pdf, one_line_pdf
 
 from extract import UnreadableDocument, extract
 from extract.layout import Paragraph, SourceRow
@@ -92,36 +93,9 @@ def test_truncated_corpus_pdf_is_refused_or_read_partially():
         assert isinstance(record["cells"], list)
 
 
-def _encrypted_pdf() -> bytes:
-    """A minimal PDF under the standard security handler whose user
-    password is not empty (its /U entry matches no empty password)."""
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-        b"<< /Filter /Standard /V 1 /R 2 /O <"
-        + b"11" * 32
-        + b"> /U <"
-        + b"22" * 32
-        + b"> /P -44 >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<" % (len(objs) + 1)
-    out += b"33" * 16 + b"> <" + b"33" * 16 + b">] >>\nstartxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
-
-
 def test_encrypted_pdf_is_a_one_line_error():
     with pytest.raises(UnreadableDocument) as err:
-        extract(_encrypted_pdf(), name="locked.pdf")
+        extract(encrypted_pdf(), name="locked.pdf")
     assert str(err.value) == "encrypted PDF (password required)"
 
 
@@ -141,28 +115,6 @@ def test_blank_pdf_page_is_recorded_not_crashed():
     assert codes & {"ocr_pages", "page_unreadable", "ocr_no_text"}
 
 
-def _one_line_pdf(text: str) -> bytes:
-    """A one-page PDF with one line of text in a standard font (characters
-    outside its encoding come out of the text layer as mojibake)."""
-    import ctypes
-    import io
-
-    import pypdfium2
-    import pypdfium2.raw as pdfium_c
-
-    doc = pypdfium2.PdfDocument.new()
-    page = doc.new_page(400, 300)
-    obj = pdfium_c.FPDFPageObj_NewTextObj(doc.raw, b"Helvetica", ctypes.c_float(12))
-    buf = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
-    pdfium_c.FPDFText_SetText(obj, ctypes.cast(buf, ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
-    pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 20, 150)
-    pdfium_c.FPDFPage_InsertObject(page.raw, obj)
-    pdfium_c.FPDFPage_GenerateContent(page.raw)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
-
-
 @pytest.mark.parametrize(
     ("text", "garbled"),
     [("Annual report 2023: 1136 items, 21 requests", False), ("\u4e2d\u6587" * 15, True)],
@@ -172,7 +124,7 @@ def test_mojibake_text_layer_is_garbled(text, garbled):
 
     from extract.readers.pdf import page_chars
 
-    pdf = pypdfium2.PdfDocument(_one_line_pdf(text))
+    pdf = pypdfium2.PdfDocument(one_line_pdf(text))
     chars, is_garbled = page_chars(pdf[0].get_textpage())
     assert chars or garbled
     assert is_garbled is garbled
