@@ -31,6 +31,7 @@ import click
 from sqlite_utils import Database
 
 from archive.migrations import migrate
+from archive.options import data_option, db_option
 from archive.store import FETCH_KEYS, DataDir
 from archive.views import create_views, load_crosswalk, rebuild_summaries, summaries_current
 
@@ -620,22 +621,8 @@ def build(
 
 
 @click.command("build")
-@click.option(
-    "--data",
-    "data_dir",
-    default="data",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Data directory (raw/, fetches/, crawls/).",
-)
-@click.option(
-    "--db",
-    "db_path",
-    default="data/xxgk.db",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="SQLite archive to build or update.",
-)
+@data_option()
+@db_option(help="SQLite archive to build or update.")
 @click.option("--workers", default=2, show_default=True, help="Extraction worker processes.")
 @click.option(
     "--timeout",

@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from archive.options import data_option, db_option
 from archive.store import DataDir, new_run_id, utcnow
 
 SEEDS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seeds"
@@ -190,21 +191,8 @@ def run_demo(
 
 
 @click.command("demo")
-@click.option(
-    "--data",
-    "data_dir",
-    default="data/demo",
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Data directory for the demo crawl.",
-)
-@click.option(
-    "--db",
-    "db_path",
-    default="data/demo/xxgk.db",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-)
+@data_option("data/demo", "Data directory for the demo crawl.")
+@db_option("data/demo/xxgk.db", "SQLite archive the demo builds.")
 @click.option(
     "--port", default=8001, show_default=True, help="Port on 127.0.0.1 (0 = any free port)."
 )

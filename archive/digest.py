@@ -20,6 +20,8 @@ from xml.sax.saxutils import escape
 
 import click
 
+from archive.options import db_option
+
 KINDS = ("new", "revised", "late", "missing", "removed")
 LABELS = {
     "new": "新发布 · new",
@@ -160,13 +162,7 @@ def atom(
 @click.option("--since", required=True, help="First day to include (YYYY-MM-DD).")
 @click.option("--district", help="Only this district (as in portals: 海曙区…).")
 @click.option("--json", "as_json", is_flag=True, help="Print the items as JSON.")
-@click.option(
-    "--db",
-    "db_path",
-    default="data/xxgk.db",
-    show_default=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-)
+@db_option(as_path=True)
 def digest_command(since: str, district: str | None, as_json: bool, db_path: Path) -> None:
     """Print new, revised, late, missing and removed reports since a day.
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from archive.options import data_option, db_option
+
 METADATA = Path(__file__).resolve().parents[1] / "metadata.yml"
 SQL_TIME_LIMIT_MS = 3000
 
@@ -52,16 +54,8 @@ def serve(db_path: Path, *, port: int = 8001, data_dir: Path | None = None) -> N
 
 
 @click.command("serve")
-@click.option(
-    "--db", "db_path", default="data/xxgk.db", show_default=True, type=click.Path(dir_okay=False)
-)
-@click.option(
-    "--data",
-    "data_dir",
-    default=None,
-    type=click.Path(file_okay=False),
-    help="Data directory with the raw store (default: as recorded by the build).",
-)
+@db_option()
+@data_option(None, "Data directory with the raw store (default: as recorded by the build).")
 @click.option("--port", default=8001, show_default=True, help="Port on 127.0.0.1.")
 def serve_command(db_path: str, data_dir: str | None, port: int) -> None:
     """Serve the archive with Datasette, read-only, on 127.0.0.1.

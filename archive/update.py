@@ -29,6 +29,7 @@ from typing import Any, TextIO
 
 import click
 
+from archive.options import data_option, db_option
 from archive.store import DataDir, new_run_id, utcnow
 
 EXIT_OK, EXIT_PORTALS, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3
@@ -305,21 +306,8 @@ def update(
 
 
 @click.command("update")
-@click.option(
-    "--data",
-    "data_dir",
-    default="data",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Data directory (raw/, fetches/, crawls/, logs/, update.lock).",
-)
-@click.option(
-    "--db",
-    "db_path",
-    default=None,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="SQLite archive to update (default: DATA/xxgk.db).",
-)
+@data_option(help="Data directory (raw/, fetches/, crawls/, logs/, update.lock).", as_path=True)
+@db_option(None, "SQLite archive to update (default: DATA/xxgk.db).", as_path=True)
 @click.option("--portals", "portal_ids", help="Comma-separated portal ids from portals.yml.")
 @click.option("--all", "crawl_all", is_flag=True, help="Every portal in portals.yml.")
 @click.option(

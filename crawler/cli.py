@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from archive.options import data_option
+
 COLUMNS = ("pages", "reports_found", "new", "changed", "unchanged", "errors")
 
 
@@ -50,14 +52,7 @@ def _progress_printer(stream):
 @click.option(
     "--frontier", help="Name of the shared Redis frontier (default: portals + today's date)."
 )
-@click.option(
-    "--data",
-    "data_dir",
-    default="data",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Data directory (raw store, fetch logs, crawl summaries).",
-)
+@data_option(help="Data directory (raw store, fetch logs, crawl summaries).", as_path=True)
 @click.option(
     "--local",
     is_flag=True,
