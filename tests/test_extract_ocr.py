@@ -203,3 +203,19 @@ def test_rule_read_as_leading_one_is_read_again(printed, gap, want):
     changed = ocr._reread_rule_digits(img, chars, vertical)
     assert chars[0].text == want
     assert changed == ([] if want == "10" else ["10→0"])
+
+
+def test_reading_a_box_again_leaves_page_recognition_alone():
+    """The box re-read must not change how whole pages are read afterwards
+    (rapidocr keeps a call's use_det=False for later calls on one engine)."""
+    _need_ocr()
+    if not ocr._rapid_available():
+        pytest.skip("rapidocr not installed")
+    from extract.readers.pdf import Char
+
+    page, _ = render_fixture.render(seed=11)
+    before = [c.text for c in ocr.recognise(page)[0]]
+    img = _cell_image("0", 0)
+    _, vertical = ocr.image_rules(img)
+    ocr._reread_rule_digits(img, [Char("10", 97.0, 30.0, 126.0, 90.0, score=0.8)], vertical)
+    assert [c.text for c in ocr.recognise(page)[0]] == before

@@ -58,9 +58,12 @@ def available() -> bool:
     return _rapid_available() or _tesseract_available()
 
 
-@lru_cache(maxsize=1)
-def _rapid_engine() -> Any:
-    """One rapidocr engine per process (loading its models takes ~0.5 s)."""
+@lru_cache(maxsize=2)
+def _rapid_engine(detect: bool = True) -> Any:
+    """One rapidocr engine per process and mode (loading its models takes
+    ~0.5 s): full pages with detection, or recognition alone for a box read
+    again. Two engines, because rapidocr keeps a call's ``use_det=False`` for
+    the calls after it."""
     log = logging.getLogger("RapidOCR")
     log.setLevel(logging.ERROR)
     log.propagate = False
@@ -71,6 +74,7 @@ def _rapid_engine() -> Any:
     # finds the same boxes; recognition still reads crops of the full image.
     engine = RapidOCR(
         params={
+            "Global.use_det": detect,
             "Global.use_cls": False,
             "Det.limit_type": "max",
             "Det.limit_side_len": 1600,
@@ -233,7 +237,7 @@ def _reread_rule_digits(image: Any, chars: list[Char], vertical: list[Rule]) -> 
         while end < crop.shape[1] and (dark[end] >= 0.95 or end <= int(rule.pos) - left):
             end += 1
         crop[:, :end] = 255
-        result = _rapid_engine()(crop, use_det=False, use_cls=False, use_rec=True)
+        result = _rapid_engine(detect=False)(crop)
         texts = getattr(result, "txts", None) or ()
         scores = getattr(result, "scores", None) or ()
         again = texts[0].strip() if texts else ""
