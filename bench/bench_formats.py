@@ -15,7 +15,8 @@ and prints one line per form: cell accuracy, values that came out *wrong*
 
 Forms made by LibreOffice (``soffice`` on PATH): ``pdf`` (the page printed
 to PDF), ``docx``, ``doc``, ``pdf-word`` (the DOCX printed to PDF, as Word
-and WPS export). Text forms: ``lines``, ``spaced``, ``tab``, ``md-pipe``,
+and WPS export). Text forms: ``flat`` (everything run together, as
+the corpus's Pingtan text), ``lines``, ``spaced``, ``tab``, ``md-pipe``,
 ``md-html``; ``pdftotext`` (``-layout``) and ``pdftotext-raw`` of every
 text-layer PDF with truth (the corpus's own and ``pdf``), when poppler-utils
 is installed. With ``--scan``: ``scan``, every text-layer PDF (the corpus's
@@ -49,7 +50,7 @@ sys.path.insert(0, str(ROOT))
 from extract.evaluate import evaluate, summarise  # noqa: E402
 
 OFFICE = ("pdf", "docx", "doc", "pdf-word")
-TEXT = ("lines", "spaced", "tab", "md-pipe", "md-html")
+TEXT = ("flat", "lines", "spaced", "tab", "md-pipe", "md-html")
 POPPLER = ("pdftotext", "pdftotext-raw")
 FORMS = (*OFFICE, *TEXT, *POPPLER, "scan")
 
@@ -175,6 +176,11 @@ def _blocks(page: bytes) -> list[str | list[list[tuple[str, int, int]]]]:
 
 
 def _text_form(blocks: list, form: str) -> str:
+    if form == "flat":  # a page's visible text run together, as some crawlers keep it
+        parts: list[str] = []
+        for block in blocks:
+            parts += [block] if isinstance(block, str) else [t for row in block for t, _, _ in row]
+        return "".join(parts) + "\n"
     lines: list[str] = []
     for block in blocks:
         if isinstance(block, str):

@@ -124,6 +124,23 @@ def _signature(layout: Layout) -> str | None:
     return None
 
 
+_REPORT_NAME = re.compile(rf"(?P<year>{_YEAR})年度?{_REPORT}")
+
+
+def _year_of_report_name(compact: str) -> int | None:
+    """The year in the first mention of the report by name ("…2022年政府信息
+    公开工作年度报告…") near the top — for text run together, where no title
+    line stands apart. A name inside 《》 is another document (a notice on
+    how to write the report) and does not count."""
+    head = compact[:3000]
+    for m in _REPORT_NAME.finditer(head):
+        before = head[: m.start()]
+        if before.count("《") > before.count("》"):
+            continue
+        return to_year(m["year"])
+    return None
+
+
 def find_meta(layout: Layout) -> Meta:
     title = None
     agency = year = None
@@ -156,6 +173,10 @@ def find_meta(layout: Layout) -> Meta:
             if year is None:
                 year, year_src = to_year(m["year"]), "body"
             break
+    if year is None:
+        year = _year_of_report_name(compact)
+        if year is not None:
+            year_src = "report_name"
     if agency is None:
         sig = _signature(layout)
         if sig:

@@ -127,3 +127,15 @@ def test_wrapped_rows_not_placed_when_one_is_lost():
     got = {(c["table"], c["row"], c["col"]): c["value"] for c in record["cells"]}
     assert all(want[k] == v for k, v in got.items())
     assert not any(c["source"].get("inferred") for c in record["cells"])
+
+
+def test_year_from_the_report_name_in_text_run_together():
+    """A page's text run into one line, no 统计期限 sentence: the year is the
+    one in the report's own name, not in the name of a notice quoted in 《》."""
+    text = (
+        "首页政务公开政府信息公开年报依据《关于做好2021年政府信息公开工作年度报告编制的通知》"
+        f"{AGENCY}2022年政府信息公开工作年度报告来源：时间：2023-01-20"
+        "一、总体情况本机关认真贯彻落实政府信息公开工作。"
+    )
+    record = extract(text.encode(), name="r.txt")
+    assert (record["year"], record["year_source"]) == (2022, "report_name")
