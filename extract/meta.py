@@ -77,7 +77,7 @@ def _title_candidates(layout: Layout) -> list[str]:
     # page's menus above the title ("首页" / "政务公开" / title) are then never
     # glued onto the agency.
     for size in range(1, len(lines) + 1):
-        out.extend("".join(lines[i : i + size]) for i in range(len(lines) - size + 1))
+        out.extend(_title_head("".join(lines[i : i + size])) for i in range(len(lines) - size + 1))
     out.extend(_later_title_lines(layout))
     return out
 
@@ -103,10 +103,28 @@ def _later_title_lines(layout: Layout) -> list[str]:
         m = re.search(_REPORT, text[:100])
         if not m:
             continue
-        head = text[: m.end()]
+        head = _title_head(text)
         if len(head) <= 60 and not _SENTENCE.search(head) and is_report_title(head):
             out.append(head)
     return out
+
+
+_CRUMB_SEP = re.compile(r".*[•·>›»|/\\]")
+_COLUMN_NAME = re.compile(r"^(?:政府|政务)?信息公开(?:工作)?(?:年报|年度报告)(?=.+?(?:19|20)\d{2})")
+
+
+def _title_head(text: str) -> str:
+    """A line up to the end of the report's name, without the breadcrumb in
+    front of it: "•政府信息公开年报平潭综合实验区2019年度…报告来源：…" →
+    "平潭综合实验区2019年度…报告" (the separators, then the column's name, are
+    no part of the agency). A line without the report's name is kept whole."""
+    for m in re.finditer(_REPORT, text[:120]):
+        # "政府信息公开年报" the column comes before the title: the title is
+        # the first report name with a year.
+        head = _COLUMN_NAME.sub("", _CRUMB_SEP.sub("", text[: m.end()]).strip())
+        if parse_title(head)[1] is not None:
+            return head
+    return text
 
 
 def _signature(layout: Layout) -> str | None:

@@ -139,3 +139,17 @@ def test_year_from_the_report_name_in_text_run_together():
     )
     record = extract(text.encode(), name="r.txt")
     assert (record["year"], record["year_source"]) == (2022, "report_name")
+
+
+def test_breadcrumb_run_into_the_title_is_not_the_agency():
+    """OCR and copied pages run the breadcrumb's last item into the title."""
+    text = "\n".join(
+        [
+            "首页",
+            f"•政府信息公开年报{AGENCY}2022年政府信息公开工作年度报告来源：时间：2023-01-20",
+            "一、总体情况",
+            "本机关认真贯彻落实政府信息公开工作。",
+        ]
+    )
+    record = extract(text.encode(), name="r.txt")
+    assert (record["agency"], record["year"]) == (AGENCY, 2022)
