@@ -153,3 +153,14 @@ def test_breadcrumb_run_into_the_title_is_not_the_agency():
     )
     record = extract(text.encode(), name="r.txt")
     assert (record["agency"], record["year"]) == (AGENCY, 2022)
+
+
+def test_label_wrapped_onto_the_line_with_its_values_is_joined():
+    """pdfplumber's text: the label's second half shares a line with the values."""
+    layout = read_lines(
+        ["（二）部分公开（区分处理的，只计这一情", "形，不计其他情形） 447 7 0 0 0 0 454"]
+    )
+    [row] = layout.rows()
+    assert row.cells[0].text == "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    assert [c.text for c in row.cells[1:]] == ["447", "7", "0", "0", "0", "0", "454"]
+    assert layout.paragraphs() == []

@@ -245,17 +245,29 @@ def _opens_bracket(text: str) -> bool:
     return text.count("（") + text.count("(") > text.count("）") + text.count(")")
 
 
+def _closes_bracket(text: str) -> bool:
+    return text.count("（") + text.count("(") < text.count("）") + text.count(")")
+
+
 def _vertical_rows(items: list[Item]) -> list[Item]:
     """Join a label line and the value lines under it into one row.
 
     A label wrapped onto two lines (its first line leaves a bracket open:
     "（二）部分公开（区分处理的，只计这一情形，" / "不计其他情形）") is joined
-    first. Value lines with no label line above them (表四's fifteen numbers
+    first, also when the second line carries the row's values. Value lines with no label line above them (表四's fifteen numbers
     under its header) make an unlabelled row, if there are at least two."""
     out: list[Item] = []
     i = 0
     while i < len(items):
         item = items[i]
+        if isinstance(item, SourceRow) and _closes_bracket(item.cells[0].text):
+            prev = out[-1] if out else None
+            if isinstance(prev, Paragraph) and _opens_bracket(prev.text):
+                # "（二）部分公开（区分处理的，只计这一情" / "形，不计其他情形） 447 7 …"
+                out.pop()
+                first = item.cells[0]
+                first.text = prev.text.strip() + first.text
+                first.where = {**first.where, "line": prev.where.get("line")}
         if not (isinstance(item, Paragraph) and _is_value(item.text.strip())):
             out.append(item)
             i += 1
