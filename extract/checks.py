@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
 from extract.forms import Form
@@ -248,6 +249,16 @@ _NARRATIVE: tuple[tuple[str, tuple[tuple[str, str, str], ...], tuple[str, ...]],
         (r"结转(?:至|到)?(?:下一?年度?|\d{4}\s*年度?)[^。；;，,\d]{0,12}?" + _N,),
     ),
     (
+        "narrative_normative_issued",
+        (("t2", "normative_documents", "issued"),),
+        (r"(?:本年度?)?制发(?:的)?(?:行政)?规范性文件[^。；;，,\d]{0,4}?" + _N,),
+    ),
+    (
+        "narrative_normative_in_force",
+        (("t2", "normative_documents", "in_force"),),
+        (r"现行有效(?:的)?(?:行政)?规范性文件[^。；;，,\d]{0,4}?" + _N,),
+    ),
+    (
         "narrative_review",
         (("t4", "review", "total"),),
         (r"行政复议(?:案件|申请)?(?:共计|共|合计)?" + _N,),
@@ -264,12 +275,16 @@ _NOT_REQUESTS = ("审批", "办件", "行政许可", "事项")
 _COMPARING = ("同比", "增长", "增加", "减少", "下降", "较上年", "比上年", "较去年", "上一年度的")
 
 
-def narrative_checks(paragraphs: list[str], cells: Cells) -> list[dict[str, Any]]:
-    """The narrative's own figures against the table ("本年新收…N件",
-    "结转下年度…N件", "行政复议…N件"). A mismatch is information about the
-    report — narratives count differently at times (e.g. including carried
-    over requests); the note says when the figure equals such a sum."""
-    out: list[dict[str, Any]] = []
+def _form_keys(form: Form) -> set[tuple[str, str, str]]:
+    return {(t.key, r.key, c.key) for t in form.tables for r in t.rows for c in t.cols_of(r)}
+
+
+def stated_figures(
+    paragraphs: list[str],
+) -> Iterator[tuple[str, tuple[tuple[str, str, str], ...], int, str]]:
+    """What the narrative states, once per rule and number: (rule, the cells
+    it speaks of, the number, the words that state it). Sentences comparing
+    with another year, and 审批/办件 counts for requests, are passed over."""
     seen: set[tuple[str, int]] = set()
     for para in paragraphs:
         text = unicodedata.normalize("NFKC", para)
@@ -282,28 +297,44 @@ def narrative_checks(paragraphs: list[str], cells: Cells) -> list[dict[str, Any]
                 for pattern in patterns:
                     for m in re.finditer(pattern, sentence):
                         number = int(m.group(1))
-                        if (rule, number) in seen:
-                            continue
-                        seen.add((rule, number))
-                        actual, missing, _ = _sum(cells, list(keys))
-                        check: dict[str, Any] = {
-                            "rule": rule,
-                            "ok": None if missing else actual == number,
-                            "expected": number,
-                            "actual": actual,
-                            "text": m.group(0),
-                            "cells": [".".join(k) for k in keys],
-                        }
-                        if missing:
-                            check["missing"] = missing
-                        elif rule == "narrative_new_received" and actual != number:
-                            both, miss, _ = _sum(
-                                cells,
-                                [("t3", "new_received", "total"), ("t3", "carried_over", "total")],
-                            )
-                            if not miss and both == number:
-                                check["note"] = "equals 本年新收 + 上年结转"
-                        out.append(check)
+                        if (rule, number) not in seen:
+                            seen.add((rule, number))
+                            yield rule, keys, number, m.group(0)
+
+
+def narrative_checks(
+    paragraphs: list[str], cells: Cells, form: Form | None = None
+) -> list[dict[str, Any]]:
+    """The narrative's own figures against the table ("本年新收…N件",
+    "结转下年度…N件", "行政复议…N件", "现行有效规范性文件N件"). A mismatch is
+    information about the report — narratives count differently at times
+    (e.g. including carried over requests); the note says when the figure
+    equals such a sum. With ``form``, rules about cells the form does not
+    have are skipped."""
+    known = None if form is None else _form_keys(form)
+    out: list[dict[str, Any]] = []
+    for rule, keys, number, words in stated_figures(paragraphs):
+        if known is not None and not all(k in known for k in keys):
+            continue
+        actual, missing, _ = _sum(cells, list(keys))
+        check: dict[str, Any] = {
+            "rule": rule,
+            "ok": None if missing else actual == number,
+            "expected": number,
+            "actual": actual,
+            "text": words,
+            "cells": [".".join(k) for k in keys],
+        }
+        if missing:
+            check["missing"] = missing
+        elif rule == "narrative_new_received" and actual != number:
+            both, miss, _ = _sum(
+                cells,
+                [("t3", "new_received", "total"), ("t3", "carried_over", "total")],
+            )
+            if not miss and both == number:
+                check["note"] = "equals 本年新收 + 上年结转"
+        out.append(check)
     return out
 
 
@@ -313,4 +344,4 @@ def extra_checks(form: Form | None, cells: Cells, paragraphs: list[str]) -> list
     contract's list keeps its four rules."""
     if form is None:
         return []
-    return [*sanity_checks(form, cells), *narrative_checks(paragraphs, cells)]
+    return [*sanity_checks(form, cells), *narrative_checks(paragraphs, cells, form)]

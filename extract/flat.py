@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from extract.checks import stated_figures
 from extract.forms import Form, Row, Table
 from extract.labels import norm
 from extract.layout import Layout, Paragraph, SourceCell, SourceRow
@@ -50,6 +51,7 @@ class FlatRow:
     run: str
     offset: int
     candidates: list[tuple[str, ...]] = field(default_factory=list)
+    narrative: bool = False  # the split was chosen by a figure the narrative states
 
 
 def looks_flat(text: str) -> bool:
@@ -246,9 +248,52 @@ def _column_filter(rows: list[FlatRow], table: Table) -> list[FlatRow]:
     return rows
 
 
-def split_paragraph(para: Paragraph, form: Form) -> tuple[list[SourceRow], list[dict[str, Any]]]:
+def _narrative_filter(rows: list[FlatRow], stated: dict[tuple[str, str, str], set[int]]) -> None:
+    """Narrow a row's candidate splits by what the narrative states of its
+    cells ("现行有效行政规范性文件698件" for "8855698"): only when some
+    candidates agree with every such figure; a narrative that agrees with no
+    candidate is ignored (it counts something else)."""
+    for r in rows:
+        if len(r.candidates) < 2:
+            continue
+        cols = [c.key for c in r.table.cols_of(r.row)]
+        figures = [
+            (i, stated[(r.table.key, r.row.key, col)])
+            for i, col in enumerate(cols)
+            if (r.table.key, r.row.key, col) in stated
+        ]
+        if not figures:
+            continue
+        agree = [c for c in r.candidates if all(_num(c[i]) in nums for i, nums in figures)]
+        if agree:
+            r.candidates = agree
+            r.narrative = True
+
+
+def narrative_figures(layout: Layout) -> dict[tuple[str, str, str], set[int]]:
+    """The figures the report's text states of single cells, from its
+    paragraphs with any flattened table region cut out."""
+    texts = []
+    for item in layout.items:
+        if isinstance(item, Paragraph):
+            text = item.text
+            if looks_flat(text):
+                start, end = _region(text)
+                text = text[:start] + "。" + text[end:]
+            texts.append(text)
+    out: dict[tuple[str, str, str], set[int]] = {}
+    for _, keys, number, _ in stated_figures(texts):
+        if len(keys) == 1:
+            out.setdefault(keys[0], set()).add(number)
+    return out
+
+
+def split_paragraph(
+    para: Paragraph, form: Form, stated: dict[tuple[str, str, str], set[int]] | None = None
+) -> tuple[list[SourceRow], list[dict[str, Any]]]:
     """The rows of the flattened tables in one paragraph, split where the
-    report's identities allow exactly one split; warnings for the rest."""
+    report's identities — and figures its narrative states — allow exactly
+    one split; warnings for the rest."""
     rows: list[FlatRow] = []
     warnings: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
@@ -280,9 +325,12 @@ def split_paragraph(para: Paragraph, form: Form) -> tuple[list[SourceRow], list[
     for table in form.tables:
         if table.key == "t3":
             _column_filter([r for r in rows if r.table is table], table)
+    _narrative_filter(rows, stated or {})
     out: list[SourceRow] = []
     for r in rows:
         where = {**para.where, "offset": r.offset, "flat": r.run}
+        if r.narrative:
+            where["narrative"] = True
         if len(r.candidates) != 1:
             warnings.append(
                 {
@@ -322,10 +370,11 @@ def expand_flat_tables(layout: Layout, form: Form) -> Layout:
     if not any(isinstance(i, Paragraph) and looks_flat(i.text) for i in layout.items):
         return layout
     items: list[Paragraph | SourceRow] = []
+    stated = narrative_figures(layout)
     for item in layout.items:
         items.append(item)
         if isinstance(item, Paragraph) and looks_flat(item.text):
-            rows, warnings = split_paragraph(item, form)
+            rows, warnings = split_paragraph(item, form, stated)
             items.extend(rows)
             layout.warnings.extend(warnings)
     layout.items = items
@@ -339,7 +388,8 @@ def mark_split_cells(cells: list[dict[str, Any]]) -> None:
     for cell in cells:
         src = cell.get("source") or {}
         if src.get("split"):
-            note = f"split from flattened digits {src.get('flat')!r} by the report's own sums"
+            how = "and the figures its text states" if src.get("narrative") else "sums"
+            note = f"split from flattened digits {src.get('flat')!r} by the report's own {how}"
         elif src.get("inferred"):
             note = str(src["inferred"])
         else:

@@ -69,8 +69,49 @@ def heading_of(text: str) -> str | None:
     return None
 
 
+_NUMERALS = "一二三四五六"
+
+
+def _inline_sections(text: str) -> dict[str, str]:
+    """Sections of a text run together into one line (a page's visible text
+    kept by a crawler): the numbered headings "一、总体情况" … "六、其他需要报告的
+    事项" found in order inside the text, each section running to the next."""
+    found: list[tuple[int, int, str]] = []
+    pos = 0
+    for (key, words), numeral in zip(SECTIONS, _NUMERALS, strict=True):
+        best = None
+        for w in words:
+            m = re.compile(
+                rf"{numeral}\s*[、.．]\s*(?:政府信息公开(?:工作)?)?{re.escape(w)}"
+            ).search(text, pos)
+            if m and (best is None or m.start() < best.start()):
+                best = m
+        if best is not None:
+            found.append((best.start(), best.end(), key))
+            pos = best.end()
+    out: dict[str, str] = {}
+    for i, (_, end, key) in enumerate(found):
+        stop = found[i + 1][0] if i + 1 < len(found) else len(text)
+        out[key] = text[end:stop].strip()
+    return out
+
+
 def split_sections(layout: Layout) -> dict[str, str]:
-    """The six sections' text, in order; a section not found is left out."""
+    """The six sections' text, in order; a section not found is left out.
+    Without heading lines, the numbered headings are looked for inside the
+    text itself (a page run together into one line)."""
+    found = _split_by_heading_lines(layout)
+    if found:
+        return found
+    for item in layout.items:
+        if isinstance(item, Paragraph) and len(item.text) > 200:
+            inline = _inline_sections(item.text)
+            if len(inline) >= 3:
+                return inline
+    return {}
+
+
+def _split_by_heading_lines(layout: Layout) -> dict[str, str]:
     order = [k for k, _ in SECTIONS]
     found: dict[str, list[str]] = {}
     current: str | None = None

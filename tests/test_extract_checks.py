@@ -102,3 +102,18 @@ def test_record_keeps_the_four_rules_and_adds_extra_checks():
     extra = {c["rule"] for c in record["extra_checks"]}
     assert {"t2_sanity", "t3_sanity", "t4_sanity"} <= extra
     assert all(c["ok"] for c in record["extra_checks"])
+
+
+def test_normative_documents_stated_in_the_text_against_表二():
+    paras = ["集中公开现行有效行政规范性文件698件，动态更新本年度制发的规范性文件88件。"]
+    cells = cells_of(
+        cell("t2", "normative_documents", "issued", 88),
+        cell("t2", "normative_documents", "in_force", 700),
+    )
+    checks = {c["rule"]: c for c in narrative_checks(paras, cells, FORM)}
+    assert checks["narrative_normative_issued"]["ok"] is True
+    in_force = checks["narrative_normative_in_force"]
+    assert (in_force["ok"], in_force["expected"], in_force["actual"]) == (False, 698, 700)
+    # The 2019 表二 counts documents differently (新制作/新公开/对外公开总数量):
+    # no rule about cells that form does not have.
+    assert not [c for c in narrative_checks(paras, {}, FORM_2019) if "normative" in c["rule"]]

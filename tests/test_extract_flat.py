@@ -95,3 +95,40 @@ def test_corpus_flat_text_never_wrong(year):
     assert all(k in got for k in t34)
     warned = {(w.get("table"), w.get("row")) for w in record["warnings"]}
     assert all(k[:2] in warned for k in want if k not in got)
+
+
+@pytest.mark.parametrize(
+    ("narrative", "want"),
+    [
+        # Both figures fit the digits "693665": one split is left.
+        ("本年度制发的规范性文件69件，现行有效行政规范性文件665件。", (69, 3, 665)),
+        # A figure that fits no split counts something else: still ambiguous.
+        ("现行有效行政规范性文件393件。", None),
+        # One figure leaving several splits decides nothing.
+        ("本年度制发的规范性文件69件。", None),
+    ],
+)
+def test_figures_the_text_states_can_pick_a_split(narrative, want):
+    text = _table("300020133", "270020130").replace(
+        "二、主动公开政府信息情况", f"一、总体情况{narrative}二、主动公开政府信息情况"
+    )
+    record = extract(text.encode(), name="flat.txt")
+    cells = {(c["table"], c["row"], c["col"]): c for c in record["cells"]}
+    keys = [("t2", "normative_documents", col) for col in ("issued", "repealed", "in_force")]
+    if want is None:
+        assert not any(k in cells for k in keys)
+        return
+    assert tuple(cells[k]["value"] for k in keys) == want
+    assert all(cells[k]["confidence"] == SPLIT_CONFIDENCE for k in keys)
+    assert "figures its text states" in cells[keys[0]]["note"]
+    checks = {c["rule"]: c["ok"] for c in record["extra_checks"]}
+    assert checks["narrative_normative_in_force"] is True
+
+
+def test_sections_of_a_page_run_together():
+    record = extract(_table("300020133", "270020130").replace(
+        "二、主动公开政府信息情况", "一、总体情况本机关公开了信息。二、主动公开政府信息情况"
+    ).encode(), name="flat.txt")  # fmt: skip
+    assert record["sections"]["overview"] == "本机关公开了信息。"
+    assert record["sections"]["problems"] == "无。"
+    assert record["sections"]["proactive"].startswith("第二十条")
