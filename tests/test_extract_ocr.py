@@ -219,3 +219,47 @@ def test_reading_a_box_again_leaves_page_recognition_alone():
     _, vertical = ocr.image_rules(img)
     ocr._reread_rule_digits(img, [Char("10", 97.0, 30.0, 126.0, 90.0, score=0.8)], vertical)
     assert [c.text for c in ocr.recognise(page)[0]] == before
+
+
+def _ruled_row_image(speckle: bool):
+    """One ruled table row, 规章 | 5 | (empty) | 7, on a clean page; with
+    ``speckle``, a few dark dots inside the empty cell."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("RGB", (900, 200), "white")
+    draw = ImageDraw.Draw(img)
+    xs = (50, 300, 500, 700, 880)
+    for y in (60, 140):
+        draw.line((xs[0], y, xs[-1], y), fill="black", width=3)
+    for x in xs:
+        draw.line((x, 60, x, 140), fill="black", width=3)
+    font = ImageFont.truetype(str(render_fixture.font_path()), 34)
+    for x, text in ((90, "规章"), (390, "5"), (780, "7")):
+        draw.text((x, 80), text, font=font, fill="black")
+    if speckle:
+        for dx in range(0, 60, 6):
+            draw.rectangle((560 + dx, 95, 562 + dx, 97), fill="black")
+    return img
+
+
+@pytest.mark.parametrize("speckle", [False, True])
+def test_empty_cell_is_a_blank_only_when_the_page_shows_no_ink(speckle):
+    """OCR reading nothing in a cell is no evidence; a cell whose inside
+    holds no ink at all is. Such a blank is kept as null, any other left out."""
+    _need_ocr()
+    from extract.tables import Cell
+
+    layout = ocr.read_image_obj(_ruled_row_image(speckle))
+    [row] = [r for r in layout.rows() if any(c.text == "规章" for c in r.cells)]
+    texts = [c.text for c in row.cells]
+    assert texts[:2] == ["规章", "5"] and texts[3] == "7"
+    empty = row.cells[2]
+    assert empty.text == ""
+    assert (empty.where["ink"] > ocr._CLEAN) is speckle
+    if not speckle:
+        assert empty.where["ink"] == 0.0
+    cells = {("t2", "regulations", "repealed"): Cell(
+        "t2", "regulations", "repealed", None, "blank", "", empty.where
+    )}  # fmt: skip
+    assert ocr.drop_ocr_blanks(layout, cells) == (1 if speckle else 0)
+    assert bool(cells) is not speckle

@@ -261,6 +261,7 @@ def read_image_obj(image: Any, *, page_no: int = 1, table_base: int = 0) -> Layo
     reread = _reread_rule_digits(image, chars, vertical) if engine == "rapidocr" else []
     tol = max(3.0, min(image.width, image.height) / 300)
     items, _ = items_from_chars(chars, horizontal, vertical, page_no, table_base, tol=tol)
+    _mark_empty_cells(image, items)
     scores = [c.score for c in chars if c.score is not None]
     confidence = round(sum(scores) / len(scores), 3) if scores else 0.0
     layout = Layout(reader=f"ocr:{engine}", items=items, confidence=confidence)
@@ -334,12 +335,45 @@ def mark_ocr_cells(cells: list[dict[str, Any]], checks: list[dict[str, Any]]) ->
         cell["confidence"] = round(conf, 3)
 
 
+_INK_LEVEL = 160  # grey below this is ink
+_CLEAN = 0.002  # at most this share of a cell's inside may be ink for it to be empty
+
+
+def _mark_empty_cells(image: Any, items: list) -> None:
+    """Look at the page where OCR found nothing in a ruled cell: when the
+    cell's inside (its rules and a margin left out) holds no ink at all, the
+    cell is printed empty, and says so (``where["ink"]``). Any stroke or
+    speckle there leaves the question open."""
+    import numpy as np
+
+    gray = None
+    for item in items:
+        for cell in getattr(item, "cells", ()):
+            box = cell.where.get("bbox")
+            if cell.text.strip() or not box:
+                continue
+            if gray is None:
+                gray = np.asarray(image.convert("L"))
+            h = gray.shape[0]
+            x0, y0, x1, y1 = box
+            mx, my = max(4, (x1 - x0) * 0.12), max(4, (y1 - y0) * 0.12)
+            left, right = int(x0 + mx), int(x1 - mx)
+            top, bottom = int(h - y1 + my), int(h - y0 - my)
+            if right - left < 4 or bottom - top < 4:
+                continue
+            inside = gray[max(0, top) : bottom, max(0, left) : right]
+            if inside.size:
+                cell.where["ink"] = round(float((inside < _INK_LEVEL).mean()), 4)
+
+
 def drop_ocr_blanks(layout: Any, cells: dict) -> int:
     """Leave out table cells that OCR read as blank, and say how many.
 
     A blank in a scan is no evidence of a blank cell: a faint "0" or "1" in a
     narrow column is easily missed. Recording it as ``null`` would claim the
-    report prints nothing there; leaving it out says we could not read it.
+    report prints nothing there; leaving it out says we could not read it —
+    unless the page itself shows the cell's inside free of ink
+    (:func:`_mark_empty_cells`), which is evidence of a printed blank.
     Applies to image documents and to the OCR'd pages of a PDF.
     """
     everything = str(layout.reader).startswith("ocr")
@@ -352,7 +386,9 @@ def drop_ocr_blanks(layout: Any, cells: dict) -> int:
     dropped = [
         key
         for key, cell in cells.items()
-        if cell.kind == "blank" and (everything or cell.where.get("page") in pages)
+        if cell.kind == "blank"
+        and (everything or cell.where.get("page") in pages)
+        and not (cell.where.get("ink") is not None and cell.where["ink"] <= _CLEAN)
     ]
     for key in dropped:
         del cells[key]
