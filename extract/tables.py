@@ -81,6 +81,12 @@ class _Labels:
         ]
         self.markers = tuple(norm(m) for m in table.markers)
         self.match = lru_cache(maxsize=8192)(self._match)
+        self.marks = lru_cache(maxsize=8192)(self._marks)
+
+    def _marks(self, text: str) -> bool:
+        """Whether the text holds a printed text that starts this table."""
+        n = norm(text)
+        return any(m in n for m in self.markers)
 
     def _match(self, text: str) -> Row | None:
         c = core(text)
@@ -170,8 +176,7 @@ def grid_width(row: SourceRow) -> int:
 
 
 def _marks(text: str, table: Table) -> bool:
-    n = norm(text)
-    return any(m in n for m in _labels(table).markers)
+    return _labels(table).marks(text)
 
 
 @dataclass
