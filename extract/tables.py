@@ -64,17 +64,36 @@ class Mapped:
         self.warnings.append({"code": code, "message": message, **extra})
 
 
+def _by_core(entries: tuple[Any, ...]) -> dict[str, Any]:
+    """The core of every label and variant → the first row or column printing it."""
+    out: dict[str, Any] = {}
+    for entry in entries:
+        for text in (entry.label, *entry.variants):
+            out.setdefault(core(text), entry)
+    return out
+
+
+_INDEXES: dict[int, Any] = {}
+
+
+def _index(of: Any, build: Any) -> Any:
+    """The index ``build(of)`` of a table or a tuple of columns, made once. The
+    index keeps ``of`` alive, so its id is never reused; the forms are
+    frozen, so an index never goes stale."""
+    found = _INDEXES.get(id(of))
+    if found is None:
+        found = _INDEXES[id(of)] = build(of)
+    return found
+
+
 class _Labels:
     """A table's labels normalised once, for matching printed cells against
-    it. The forms are frozen, so an index never goes stale; what a printed
-    text matches is remembered (labels repeat within and across reports)."""
+    it; what a printed text matches is remembered (labels repeat within and
+    across reports)."""
 
     def __init__(self, table: Table):
-        self.table = table  # kept alive, so its id is never reused
-        self.exact: dict[str, Row] = {}  # core of a label or variant → first row
-        for row in table.rows:
-            for text in (row.label, *row.variants):
-                self.exact.setdefault(core(text), row)
+        self.table = table
+        self.exact: dict[str, Row] = _by_core(table.rows)
         self.groups = frozenset(core(g) for g in table.groups)
         self.keys = [
             (k, row) for row in table.rows if not row.exact for k in map(norm, row.keys) if k
@@ -109,14 +128,8 @@ class _Labels:
         return top[0]
 
 
-_LABELS: dict[int, _Labels] = {}
-
-
 def _labels(table: Table) -> _Labels:
-    found = _LABELS.get(id(table))
-    if found is None:
-        found = _LABELS[id(table)] = _Labels(table)
-    return found
+    return _index(table, _Labels)
 
 
 def match_row(text: str, table: Table) -> Row | None:
@@ -136,11 +149,8 @@ class _Columns:
     """Column labels normalised once (see :class:`_Labels`)."""
 
     def __init__(self, cols: tuple[Col, ...]):
-        self.cols = cols  # kept alive, so its id is never reused
-        self.exact: dict[str, Col] = {}
-        for col in cols:
-            for text in (col.label, *col.variants):
-                self.exact.setdefault(core(text), col)
+        self.cols = cols
+        self.exact: dict[str, Col] = _by_core(cols)
         self.keys = [(norm(k), col) for col in cols for k in col.keys]
         self.match = lru_cache(maxsize=8192)(self._match)
 
@@ -156,16 +166,10 @@ class _Columns:
         return next((col for k, col in self.keys if k in c), None)
 
 
-_COLUMNS: dict[int, _Columns] = {}
-
-
 def match_col(text: str, cols: tuple[Col, ...]) -> Col | None:
     """The column a header cell names. A cell numbered like a row label
     ("3.其他", "（七）总计") is never a column header."""
-    found = _COLUMNS.get(id(cols))
-    if found is None:
-        found = _COLUMNS[id(cols)] = _Columns(cols)
-    return found.match(text)
+    return _index(cols, _Columns).match(text)
 
 
 def grid_width(row: SourceRow) -> int:
