@@ -134,13 +134,14 @@ def _clean(text: str) -> str:
 
 def _add_text(node: etree._Element, parts: list[str]) -> None:
     """``node``'s text and everything below it, then its tail; a block
-    element's content between newlines."""
-    block = node.tag in _BLOCK  # a comment's tag is a function: never a block
+    element's content between newlines. Comments and processing
+    instructions are left out with their tails (as ``etree.iterwalk`` does)."""
+    block = node.tag in _BLOCK
     if block:
         parts.append("\n")
     if node.text:
         parts.append(node.text)
-    for child in node:
+    for child in node.iterchildren(etree.Element):
         _add_text(child, parts)
     if block:
         parts.append("\n")
@@ -152,7 +153,7 @@ def _cell_text(el: etree._Element) -> str:
     """Visible text of a cell; blocks and <br> inside it become newlines.
     (Recursion depth is bounded: libxml2 nests at most 256 levels.)"""
     parts = [el.text] if el.text else []
-    for child in el:
+    for child in el.iterchildren(etree.Element):
         _add_text(child, parts)
     lines = [_clean(x) for x in "".join(parts).split("\n") if x]
     return "\n".join(x for x in lines if x)
