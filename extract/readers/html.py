@@ -141,8 +141,9 @@ def _add_text(node: etree._Element, parts: list[str]) -> None:
         parts.append("\n")
     if node.text:
         parts.append(node.text)
-    for child in node.iterchildren(etree.Element):
-        _add_text(child, parts)
+    if len(node):  # most nodes are leaves: no iterator for them
+        for child in node.iterchildren(etree.Element):
+            _add_text(child, parts)
     if block:
         parts.append("\n")
     if node.tail:
