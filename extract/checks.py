@@ -269,6 +269,11 @@ _NARRATIVE: tuple[tuple[str, tuple[tuple[str, str, str], ...], tuple[str, ...]],
         (r"行政诉讼(?:案件)?(?:共计|共|合计)?" + _N,),
     ),
 )
+_PATTERNS = tuple(
+    (rule, keys, tuple(re.compile(p) for p in patterns)) for rule, keys, patterns in _NARRATIVE
+)
+_SENTENCE_END = re.compile(r"[。；;\n]")
+_DIGIT = re.compile(r"\d")  # every pattern ends in _N: no digit, no figure
 _NOT_REQUESTS = ("审批", "办件", "行政许可", "事项")
 # A sentence comparing with another year states a difference or last year's
 # figure, not this table's cell.
@@ -288,14 +293,14 @@ def stated_figures(
     seen: set[tuple[str, int]] = set()
     for para in paragraphs:
         text = unicodedata.normalize("NFKC", para)
-        for sentence in re.split(r"[。；;\n]", text):
-            if any(w in sentence for w in _COMPARING):
+        for sentence in _SENTENCE_END.split(text):
+            if not _DIGIT.search(sentence) or any(w in sentence for w in _COMPARING):
                 continue
-            for rule, keys, patterns in _NARRATIVE:
+            for rule, keys, patterns in _PATTERNS:
                 if rule == "narrative_new_received" and any(w in sentence for w in _NOT_REQUESTS):
                     continue
                 for pattern in patterns:
-                    for m in re.finditer(pattern, sentence):
+                    for m in pattern.finditer(sentence):
                         number = int(m.group(1))
                         if (rule, number) not in seen:
                             seen.add((rule, number))

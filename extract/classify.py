@@ -5,7 +5,7 @@ tables, and a 2021 report may print （六）其他处理 as one row)."""
 from __future__ import annotations
 
 from extract.forms import Form
-from extract.labels import norm
+from extract.labels import norm, norm_text
 from extract.layout import Layout
 
 # Printed in 表三 of both templates: a post-2019 report's table is present.
@@ -17,7 +17,7 @@ PRE2019_MARKERS = ("依申请公开", "主动公开政府信息", "申请公开"
 def classify_format(layout: Layout, forms: dict[str, Form], year: int | None) -> tuple[str, str]:
     """Returns (format, how): format is "2021", "2019", "pre2019" or "unknown";
     how says what decided it ("markers", "year", …)."""
-    text = norm(layout.all_text())
+    text = norm_text(layout.all_text())  # not remembered: a document's text is large
     scores = {key: sum(1 for m in form.markers if norm(m) in text) for key, form in forms.items()}
     best = max(scores.values()) if scores else 0
     if best >= 2:

@@ -23,6 +23,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from extract.checks import stated_figures
@@ -135,19 +136,46 @@ def find_row(label: str, form: Form) -> tuple[Table, Row, str] | None:
     return None
 
 
+def _admissible(num: str, decimals: bool) -> bool:
+    """A printed number: no number but "0" starts with 0, a decimal point
+    only where allowed and never at either end."""
+    if not num or num.startswith(".") or num.endswith("."):
+        return False
+    if "." in num and (not decimals or num.count(".") > 1):
+        return False
+    whole = num.split(".")[0]
+    return whole == "0" or not whole.startswith("0")
+
+
+@lru_cache(maxsize=1024)
+def _cuts(piece: str, k: int, decimals: bool) -> tuple[tuple[str, ...], ...]:
+    """Every way to cut one unspaced piece into k admissible numbers, cut
+    positions in increasing order; a prefix that is no number ends the
+    branch (so "000…" is not tried in every combination). Remembered: rows
+    of zeros repeat within a report."""
+    out: list[tuple[str, ...]] = []
+    acc: list[str] = []
+
+    def rec(start: int, left: int) -> None:
+        if left == 1:
+            if _admissible(piece[start:], decimals):
+                out.append((*acc, piece[start:]))
+            return
+        for end in range(start + 1, len(piece) - left + 2):
+            if _admissible(piece[start:end], decimals):
+                acc.append(piece[start:end])
+                rec(end, left - 1)
+                acc.pop()
+
+    rec(0, k)
+    return tuple(out)
+
+
 def splits(run: str, n: int, *, decimals: bool = False) -> list[tuple[str, ...]]:
     """Every way to cut a digit run into n numbers: spaces are boundaries,
     no number but "0" starts with 0, a decimal point only where allowed."""
     pieces = [p for p in re.split(r"[ \u00a0\u3000]+", run) if p]
     out: list[tuple[str, ...]] = []
-
-    def ok(num: str) -> bool:
-        if not num or num.startswith(".") or num.endswith("."):
-            return False
-        if "." in num and (not decimals or num.count(".") > 1):
-            return False
-        whole = num.split(".")[0]
-        return whole == "0" or not whole.startswith("0")
 
     def rec(i: int, left: int, acc: list[str]) -> None:
         if i == len(pieces):
@@ -160,11 +188,8 @@ def splits(run: str, n: int, *, decimals: bool = False) -> list[tuple[str, ...]]
         lo = max(1, left - sum(len(p) for p in rest))
         hi = min(len(piece), left - len(rest))
         for k in range(lo, hi + 1):
-            for cuts in itertools.combinations(range(1, len(piece)), k - 1):
-                bounds = (0, *cuts, len(piece))
-                nums = [piece[a:b] for a, b in itertools.pairwise(bounds)]
-                if all(ok(x) for x in nums):
-                    rec(i + 1, left - k, [*acc, *nums])
+            for nums in _cuts(piece, k, decimals):
+                rec(i + 1, left - k, [*acc, *nums])
 
     if len(pieces) <= n:
         rec(0, n, [])

@@ -40,6 +40,10 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 _SUBHEAD = re.compile(r"^[(（][一二三四五六七八九十\d]+[)）]")
+_ENUMERATION = re.compile(r"^[一二三四五六七八九十]+[、.]")
+_PART = re.compile(r"^第[一二三四五六七八九十]+(?:部分|章)[、.:]?")
+# The heading words normalised once.
+_WORDS = tuple((key, tuple(norm(w) for w in words)) for key, words in SECTIONS)
 
 
 def heading_of(text: str) -> str | None:
@@ -47,12 +51,9 @@ def heading_of(text: str) -> str | None:
     t = text.strip().lstrip("#").strip()
     if not t or len(t) > 40 or _SUBHEAD.match(t):
         return None
-    n = norm(t)
-    n = re.sub(r"^[一二三四五六七八九十]+[、.]", "", n)
-    n = re.sub(r"^第[一二三四五六七八九十]+(?:部分|章)[、.:]?", "", n)
-    for key, words in SECTIONS:
+    n = _PART.sub("", _ENUMERATION.sub("", norm(t)))
+    for key, words in _WORDS:
         for w in words:
-            w = norm(w)
             if (
                 n == w
                 or (n.startswith(w) and len(n) <= len(w) + 6)

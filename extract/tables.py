@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from extract.forms import Col, Form, Row, Table
@@ -63,8 +64,72 @@ class Mapped:
         self.warnings.append({"code": code, "message": message, **extra})
 
 
-def _label_forms(row: Row) -> list[str]:
-    return [core(x) for x in (row.label, *row.variants)]
+def _by_core(entries: tuple[Any, ...]) -> dict[str, Any]:
+    """The core of every label and variant → the first row or column printing it."""
+    out: dict[str, Any] = {}
+    for entry in entries:
+        for text in (entry.label, *entry.variants):
+            out.setdefault(core(text), entry)
+    return out
+
+
+_INDEXES: dict[int, Any] = {}
+
+
+def _index(of: Any, build: Any) -> Any:
+    """The index ``build(of)`` of a table or a tuple of columns, made once. The
+    index keeps ``of`` alive, so its id is never reused; the forms are
+    frozen, so an index never goes stale."""
+    found = _INDEXES.get(id(of))
+    if found is None:
+        found = _INDEXES[id(of)] = build(of)
+    return found
+
+
+class _Labels:
+    """A table's labels normalised once, for matching printed cells against
+    it; what a printed text matches is remembered (labels repeat within and
+    across reports)."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self.exact: dict[str, Row] = _by_core(table.rows)
+        self.groups = frozenset(core(g) for g in table.groups)
+        self.keys = [
+            (k, row) for row in table.rows if not row.exact for k in map(norm, row.keys) if k
+        ]
+        self.markers = tuple(norm(m) for m in table.markers)
+        self.match = lru_cache(maxsize=8192)(self._match)
+        self.marks = lru_cache(maxsize=8192)(self._marks)
+
+    def _marks(self, text: str) -> bool:
+        """Whether the text holds a printed text that starts this table."""
+        n = norm(text)
+        return any(m in n for m in self.markers)
+
+    def _match(self, text: str) -> Row | None:
+        c = core(text)
+        if not c:
+            return None
+        row = self.exact.get(c)
+        if row is not None:
+            return row
+        if c in self.groups:
+            # "行政诉讼（未经复议直接起诉）": the group, then the row in brackets
+            inner = _BRACKETED.search(norm(text))
+            return self.match(inner.group(1)) if inner else None
+        best = [(len(k), row) for k, row in self.keys if k in c]
+        if not best:
+            return None
+        best.sort(key=lambda x: -x[0])
+        top = [r for n, r in best if n == best[0][0]]
+        if len({r.key for r in top}) > 1:
+            return None
+        return top[0]
+
+
+def _labels(table: Table) -> _Labels:
+    return _index(table, _Labels)
 
 
 def match_row(text: str, table: Table) -> Row | None:
@@ -74,51 +139,37 @@ def match_row(text: str, table: Table) -> Row | None:
     then the longest distinctive key contained in the label. Two rows matching
     equally well is no match: a guess is worse than a gap.
     """
-    c = core(text)
-    if not c:
-        return None
-    for row in table.rows:
-        if c in _label_forms(row):
-            return row
-    if any(c == core(g) for g in table.groups):
-        # "行政诉讼（未经复议直接起诉）": the group, then the row in brackets
-        inner = _BRACKETED.search(norm(text))
-        return match_row(inner.group(1), table) if inner else None
-    best: list[tuple[int, Row]] = []
-    for row in table.rows:
-        if row.exact:
-            continue
-        for key in row.keys:
-            k = norm(key)
-            if k and k in c:
-                best.append((len(k), row))
-    if not best:
-        return None
-    best.sort(key=lambda x: -x[0])
-    top = [r for n, r in best if n == best[0][0]]
-    if len({r.key for r in top}) > 1:
-        return None
-    return top[0]
+    return _labels(table).match(text)
 
 
 _BRACKETED = re.compile(r"\(([^()]+)\)$")
 
 
+class _Columns:
+    """Column labels normalised once (see :class:`_Labels`)."""
+
+    def __init__(self, cols: tuple[Col, ...]):
+        self.cols = cols
+        self.exact: dict[str, Col] = _by_core(cols)
+        self.keys = [(norm(k), col) for col in cols for k in col.keys]
+        self.match = lru_cache(maxsize=8192)(self._match)
+
+    def _match(self, text: str) -> Col | None:
+        if _ENUMERATED.match(norm(text)):
+            return None
+        c = core(text)
+        if not c:
+            return None
+        col = self.exact.get(c)
+        if col is not None:
+            return col
+        return next((col for k, col in self.keys if k in c), None)
+
+
 def match_col(text: str, cols: tuple[Col, ...]) -> Col | None:
     """The column a header cell names. A cell numbered like a row label
     ("3.其他", "（七）总计") is never a column header."""
-    if _ENUMERATED.match(norm(text)):
-        return None
-    c = core(text)
-    if not c:
-        return None
-    for col in cols:
-        if c in (core(col.label), *(core(v) for v in col.variants)):
-            return col
-    for col in cols:
-        if any(norm(k) in c for k in col.keys):
-            return col
-    return None
+    return _index(cols, _Columns).match(text)
 
 
 def grid_width(row: SourceRow) -> int:
@@ -129,8 +180,7 @@ def grid_width(row: SourceRow) -> int:
 
 
 def _marks(text: str, table: Table) -> bool:
-    n = norm(text)
-    return any(norm(m) in n for m in table.markers)
+    return _labels(table).marks(text)
 
 
 @dataclass

@@ -20,8 +20,11 @@ elements and ``<br>`` inside a cell become line breaks.
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
 
 from lxml import etree
 
@@ -124,32 +127,47 @@ def decode_html(data: bytes) -> tuple[str, str]:
 def _clean(text: str) -> str:
     """One line of visible text: conditional-comment leftovers dropped, runs of
     spaces (&nbsp;, U+3000 …) collapsed, ends stripped."""
-    text = _CONDITIONAL.sub("", text)
+    if "[" in text:  # every conditional-comment leftover has one
+        text = _CONDITIONAL.sub("", text)
     return _WS.sub(" ", text).strip()
 
 
+def _add_text(node: etree._Element, parts: list[str]) -> None:
+    """``node``'s text and everything below it, then its tail; a block
+    element's content between newlines. Comments and processing
+    instructions are left out with their tails (as ``etree.iterwalk`` does)."""
+    block = node.tag in _BLOCK
+    if block:
+        parts.append("\n")
+    if node.text:
+        parts.append(node.text)
+    if len(node):  # most nodes are leaves: no iterator for them
+        for child in node.iterchildren(etree.Element):
+            _add_text(child, parts)
+    if block:
+        parts.append("\n")
+    if node.tail:
+        parts.append(node.tail)
+
+
 def _cell_text(el: etree._Element) -> str:
-    """Visible text of a cell; blocks and <br> inside it become newlines."""
-    parts: list[str] = []
-    for event, node in etree.iterwalk(el, events=("start", "end")):
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if event == "start":
-            if node is not el and tag in _BLOCK:
-                parts.append("\n")
-            if node.text:
-                parts.append(node.text)
-        elif node is not el:
-            if tag in _BLOCK:
-                parts.append("\n")
-            if node.tail:
-                parts.append(node.tail)
-    lines = [_clean(x) for x in "".join(parts).split("\n")]
+    """Visible text of a cell; blocks and <br> inside it become newlines.
+    (Recursion depth is bounded: libxml2 nests at most 256 levels.)"""
+    parts = [el.text] if el.text else []
+    for child in el.iterchildren(etree.Element):
+        _add_text(child, parts)
+    lines = [_clean(x) for x in "".join(parts).split("\n") if x]
     return "\n".join(x for x in lines if x)
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _span(el: etree._Element, attr: str) -> int:
-    raw = (el.get(attr) or "1").strip()
-    m = re.match(r"\d+", raw)
+    raw = el.get(attr)
+    if raw is None:
+        return 1
+    m = _DIGITS.match(raw.strip() or "1")
     n = int(m.group()) if m else 1
     return min(max(n, 1), MAX_SPAN)
 
@@ -187,8 +205,19 @@ def read_table(table: etree._Element, index: int) -> list[SourceRow]:
     return grid_rows(raw_rows, index, width)
 
 
-def _classes(el: etree._Element) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}"
+@lru_cache(maxsize=4096)
+def _is_body_hint(classes: str) -> bool:
+    return _BODY_HINTS.search(classes) is not None
+
+
+def _hinted(body: etree._Element) -> list[etree._Element]:
+    """Elements below ``body`` whose class or id names a report-body container."""
+    out = []
+    for el in body.iterdescendants(etree.Element):
+        cls, ident = el.get("class"), el.get("id")
+        if (cls is not None or ident is not None) and _is_body_hint(f"{cls or ''} {ident or ''}"):
+            out.append(el)
+    return out
 
 
 def _is_report_table(table: etree._Element) -> bool:
@@ -206,9 +235,10 @@ def find_body(root: etree._Element) -> etree._Element:
     # innermost report tables: a layout table around them is page chrome
     reports = [t for t in body.iter("table") if _is_report_table(t)]
     tables = [t for t in reports if not any(r in reports for r in t.iterdescendants("table"))]
-    hinted = [el for el in body.xpath(".//*[@class or @id]") if _BODY_HINTS.search(_classes(el))]
+    hinted = _hinted(body)
     if tables:
-        holding = [el for el in hinted if all(el in t.iterancestors() for t in tables)]
+        around = [set(t.iterancestors()) for t in tables]
+        holding = [el for el in hinted if all(el in a for a in around)]
         if holding:
             return max(holding, key=lambda el: sum(1 for _ in el.iterancestors()))
         common = set(tables[0].iterancestors())
@@ -241,6 +271,21 @@ def _own_text(el: etree._Element) -> int:
     return total - inner
 
 
+def _title_blocks(root: etree._Element) -> Iterator[etree._Element]:
+    """Elements classed as a title, in document order, outside links and
+    list items and holding no link (XPath ``//*[contains(@class, 'title')
+    and not(ancestor-or-self::a) and not(ancestor::li) and not(.//a)]``,
+    walked in Python: libxml2's XPath is slower on large pages)."""
+    for el in root.iter(etree.Element):
+        if (
+            "title" in (el.get("class") or "")
+            and el.tag != "a"
+            and next(el.iterancestors("a", "li"), None) is None
+            and el.find(".//a") is None
+        ):
+            yield el
+
+
 def _title(root: etree._Element) -> str | None:
     """The report's title: the first of meta ArticleTitle/title, <title>, <h1>
     and elements classed as a title that names a report (报告); else the first
@@ -251,11 +296,8 @@ def _title(root: etree._Element) -> str | None:
     found += ["".join(t.itertext()) for t in root.iter("title")]
     found += ["".join(h.itertext()) for h in root.iter("h1", "h2")]
     # a page's own title block, not a list of links to other reports
-    classed = root.xpath(
-        "//*[contains(@class, 'title') and not(ancestor-or-self::a) and not(ancestor::li)"
-        " and not(.//a)]"
-    )
-    found += ["".join(el.itertext()) for el in classed[:20]]
+    classed = itertools.islice(_title_blocks(root), 20)
+    found += ["".join(el.itertext()) for el in classed]
     titles = [t for t in (_clean(x) for x in found) if t and len(t) <= 120]
     for t in titles:
         if "报告" in t:
@@ -311,15 +353,26 @@ _HIDDEN_ATTR = re.compile(
 )
 
 
+_STYLED = etree.XPath("descendant-or-self::*[@style]")
+
+
+@lru_cache(maxsize=4096)
+def _hides(style: str) -> bool:
+    """Whether an inline style hides its element (Word pages repeat a few
+    hundred styles, so each is searched once)."""
+    return _HIDDEN.search(style) is not None
+
+
 def _drop_hidden(root: etree._Element) -> None:
     """Remove small hidden elements (``display:none``), keeping their tail:
     some portals salt the text with invisible characters against copying,
     which would corrupt numbers ("1<span style=display:none>7</span>2").
     A hidden container with a table or much text is kept: pages that reveal
     the report body by script hide it in the markup."""
-    for el in list(root.iter()):  # collected first: the loop removes elements
-        style = el.get("style") if isinstance(el.tag, str) else None
-        if not style or not _HIDDEN.search(style):
+    # A list, collected first: the loop removes elements.
+    for el in _STYLED(root):
+        style = el.get("style")
+        if not style or not _hides(style):
             continue
         if el.find(".//table") is not None or len("".join(el.itertext())) > 40:
             continue
