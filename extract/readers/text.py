@@ -254,8 +254,9 @@ def _vertical_rows(items: list[Item]) -> list[Item]:
 
     A label wrapped onto two lines (its first line leaves a bracket open:
     "（二）部分公开（区分处理的，只计这一情形，" / "不计其他情形）") is joined
-    first, also when the second line carries the row's values. Value lines with no label line above them (表四's fifteen numbers
-    under its header) make an unlabelled row, if there are at least two."""
+    first, also when the second line carries the row's values. Value lines
+    with no label line above them (表四's fifteen numbers under its header)
+    make an unlabelled row, if there are at least two."""
     out: list[Item] = []
     i = 0
     while i < len(items):
