@@ -47,8 +47,12 @@ def kill_converters() -> None:
 
 def cleanup() -> None:
     """Remove this process's LibreOffice profile and scratch directories
-    (a multiprocessing worker ends with os._exit: atexit does not run)."""
-    for path in [*_scratch, _profile.pop(os.getpid(), None)]:
+    (a multiprocessing worker ends with os._exit: atexit does not run).
+    Profiles are found by name too: a worker stopped between creating its
+    profile and recording it would otherwise leave it behind."""
+    pid = os.getpid()
+    own = Path(tempfile.gettempdir()).glob(f"xxgk-lo-{pid}-*")
+    for path in [*_scratch, _profile.pop(pid, None), *own]:
         if path is not None:
             shutil.rmtree(path, ignore_errors=True)
     _scratch.clear()
