@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from extract.layout import Layout, Paragraph
@@ -44,7 +45,7 @@ class Meta:
     year_source: str | None
 
 
-def _title_candidates(layout: Layout) -> list[str]:
+def _title_candidates(layout: Layout) -> Iterator[str]:
     """The document's title: a declared one, else one of its first lines, or
     a few of them joined (titles wrap: "…2022年度政府信息" / "公开工作年度报告")."""
     out = []
@@ -78,8 +79,9 @@ def _title_candidates(layout: Layout) -> list[str]:
     # glued onto the agency.
     for size in range(1, len(lines) + 1):
         out.extend(_title_head("".join(lines[i : i + size])) for i in range(len(lines) - size + 1))
-    out.extend(_later_title_lines(layout))
-    return out
+    yield from out
+    # Only when none of those named both agency and year.
+    yield from _later_title_lines(layout)
 
 
 _TITLE_SCAN = 120  # items before the first section heading searched for a title line
