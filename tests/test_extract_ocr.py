@@ -263,3 +263,20 @@ def test_empty_cell_is_a_blank_only_when_the_page_shows_no_ink(speckle):
     )}  # fmt: skip
     assert ocr.drop_ocr_blanks(layout, cells) == (1 if speckle else 0)
     assert bool(cells) is not speckle
+
+
+def test_a_stroke_against_a_rule_is_ink_a_rule_a_little_inside_is_not():
+    """What counts as ink in an empty-looking cell: a rule (found a few pixels
+    off its place, inside the box) is not; a tall narrow "1" pressed against
+    the left rule of a tight cell is."""
+    import numpy as np
+
+    page = np.full((100, 200), 255, np.uint8)
+    page[30:33, 20:120] = 0  # top rule
+    page[67:70, 20:120] = 0  # bottom rule
+    page[30:70, 20:23] = 0  # left rule
+    page[30:70, 110:113] = 0  # right rule, 8 px inside the box's right edge
+    box = [20.0, 100 - 69.0, 119.0, 100 - 30.0]  # x0, y0, x1, y1 with y upwards
+    assert ocr._inside(page, box).mean() == 0.0
+    page[37:63, 23:26] = 0  # a "1", 26 of the cell's 40 px tall, touching the left rule
+    assert ocr._inside(page, box).mean() > ocr._CLEAN
