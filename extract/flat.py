@@ -290,7 +290,7 @@ def _narrative_filter(rows: list[FlatRow], stated: dict[tuple[str, str, str], se
         if not figures:
             continue
         agree = [c for c in r.candidates if all(_num(c[i]) in nums for i, nums in figures)]
-        if agree:
+        if agree and len(agree) < len(r.candidates):
             r.candidates = agree
             r.narrative = True
 
@@ -413,7 +413,7 @@ def mark_split_cells(cells: list[dict[str, Any]]) -> None:
     for cell in cells:
         src = cell.get("source") or {}
         if src.get("split"):
-            how = "and the figures its text states" if src.get("narrative") else "sums"
+            how = "sums and the figures its text states" if src.get("narrative") else "sums"
             note = f"split from flattened digits {src.get('flat')!r} by the report's own {how}"
         elif src.get("inferred"):
             note = str(src["inferred"])
