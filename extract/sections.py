@@ -70,7 +70,18 @@ def heading_of(text: str) -> str | None:
     return None
 
 
-_NUMERALS = "一二三四五六"
+# Each section's numbered heading as printed inside running text, one
+# pattern per heading word ("一、总体情况" … "六、其他需要报告的事项").
+_INLINE = tuple(
+    (
+        key,
+        tuple(
+            re.compile(rf"{numeral}\s*[、.．]\s*(?:政府信息公开(?:工作)?)?{re.escape(w)}")
+            for w in words
+        ),
+    )
+    for (key, words), numeral in zip(SECTIONS, "一二三四五六", strict=True)
+)
 
 
 def _inline_sections(text: str) -> dict[str, str]:
@@ -79,12 +90,10 @@ def _inline_sections(text: str) -> dict[str, str]:
     事项" found in order inside the text, each section running to the next."""
     found: list[tuple[int, int, str]] = []
     pos = 0
-    for (key, words), numeral in zip(SECTIONS, _NUMERALS, strict=True):
+    for key, patterns in _INLINE:
         best = None
-        for w in words:
-            m = re.compile(
-                rf"{numeral}\s*[、.．]\s*(?:政府信息公开(?:工作)?)?{re.escape(w)}"
-            ).search(text, pos)
+        for pattern in patterns:
+            m = pattern.search(text, pos)
             if m and (best is None or m.start() < best.start()):
                 best = m
         if best is not None:
