@@ -31,7 +31,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -65,10 +65,26 @@ def utcnow() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+_last_run_stamp = ""
+
+
 def new_run_id(now: datetime | None = None) -> str:
-    """A sortable, unique crawl-run id: 20260122T101500Z-3fa2."""
-    now = now or datetime.now(UTC)
-    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+    """A sortable, unique crawl-run id: 20260122T101500.123456Z-3fa2.
+
+    The archive takes a portal's latest run to be the one with the greatest
+    id, so ids must sort in the order the runs started. Microseconds keep
+    runs started in the same second apart, and within one process a stamp
+    read from the clock is never issued twice or out of order, even if the
+    clock steps back. The random tail keeps two machines' runs apart."""
+    global _last_run_stamp
+    if now is not None:
+        return now.strftime("%Y%m%dT%H%M%S.%fZ") + "-" + secrets.token_hex(2)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    if stamp <= _last_run_stamp:
+        last = datetime.strptime(_last_run_stamp, "%Y%m%dT%H%M%S.%fZ")
+        stamp = (last + timedelta(microseconds=1)).strftime("%Y%m%dT%H%M%S.%fZ")
+    _last_run_stamp = stamp
+    return stamp + "-" + secrets.token_hex(2)
 
 
 class RawStore:

@@ -1,5 +1,6 @@
 import hashlib
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,6 +16,15 @@ def test_raw_store_writes_each_sha_once(tmp_path):
     assert data.raw.get(sha) == b"report bytes"
     assert data.raw.path(sha).parent.parent.name == sha[:2]
     assert list(data.raw) == [sha]
+
+
+def test_run_ids_sort_in_the_order_runs_start():
+    # the archive takes a portal's latest run to be its greatest crawl id;
+    # runs started within one second must still sort in order
+    ids = [new_run_id() for _ in range(500)]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    # ids written before microseconds were added still sort by time
+    assert "20260122T101500Z-ffff" < new_run_id(datetime(2026, 1, 22, 10, 15, 1, tzinfo=UTC))
 
 
 def test_fetch_log_appends_and_survives_a_torn_line(tmp_path):
