@@ -24,7 +24,7 @@ def test_run_ids_sort_in_the_order_runs_start():
     ids = [new_run_id() for _ in range(500)]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
     # ids written before microseconds were added still sort by time
-    assert "20260122T101500Z-ffff" < new_run_id(datetime(2026, 1, 22, 10, 15, 1, tzinfo=UTC))
+    assert new_run_id(datetime(2026, 1, 22, 10, 15, 1, tzinfo=UTC)) > "20260122T101500Z-ffff"
 
 
 def test_fetch_log_appends_and_survives_a_torn_line(tmp_path):
