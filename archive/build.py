@@ -30,6 +30,7 @@ from typing import Any
 import click
 from sqlite_utils import Database
 
+from archive.aliases import apply_aliases, read_aliases
 from archive.migrations import migrate
 from archive.options import data_option, db_option
 from archive.store import FETCH_KEYS, DataDir
@@ -429,6 +430,34 @@ def place_reports(db: Database) -> None:
         by_report[rid].append((key, unit))
     for rid, units in by_report.items():
         _refresh_report(db, rid, units, listings, days)
+    drop_unplaced(db, by_report)
+
+
+def drop_unplaced(
+    db: Database, by_report: dict[int, list[tuple[str, list[dict[str, Any]]]]]
+) -> None:
+    """Every placement is recomputed from the fetch history, so what it no
+    longer yields is gone: a document now read as another agency or year (a
+    new alias, a better extractor) leaves its old report, a report nothing
+    is placed in any more is dropped, and so is an agency with no report
+    that no alias names. Nothing of the raw archive or the extractions is
+    touched; the next build would place it all again."""
+    placed = {
+        rid: {(f["url"], f["sha256"]) for _, unit in units for f in unit if f["sha256"]}
+        for rid, units in by_report.items()
+    }
+    for doc_id, rid, url, sha in db.execute(
+        "select id, report_id, url, sha256 from report_documents"
+    ).fetchall():
+        if (url, sha) not in placed.get(rid, ()):
+            db.execute("delete from report_documents where id = ?", [doc_id])
+    for (rid,) in db.execute("select id from reports").fetchall():
+        if rid not in placed:
+            db.execute("delete from reports where id = ?", [rid])
+    db.execute(
+        "delete from agencies where id not in (select agency_id from reports)"
+        " and id not in (select agency_id from agency_aliases)"
+    )
 
 
 def crawl_days(db: Database) -> dict[str, str]:
@@ -579,6 +608,7 @@ def build(
     with db.conn:
         load_portals(db, data)
         load_fetches(db, data)
+        apply_aliases(db, read_aliases(data_dir))
     loaded = db.conn.total_changes - before
     read, failed = extract_pending(
         db, data, workers=workers, timeout=timeout, memory_mb=memory_mb, progress=progress

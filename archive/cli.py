@@ -33,6 +33,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "demo": "archive.demo:demo_command",
     "update": "archive.update:update_command",
     "digest": "archive.digest:digest_command",
+    "alias": "archive.aliases:alias_group",
 }
 
 

@@ -109,7 +109,7 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
     ),
     "agency_aliases": (
         "机关别名 · Agency aliases",
-        "更名、合并后的名称。Other printed names of an agency (renames, merges, spellings).",
+        "更名、合并后的名称。Other printed names of an agency (renames, merges, spellings), curated with `xxgk alias`.",
         {
             "id": "编号 · id",
             "agency_id": IDENTITY["agency_id"],

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import extract
+from archive.aliases import Alias, AliasError, add_alias, aliases_path, read_aliases, remove_alias
 from archive.build import build
 from archive.scenario import CURRENT, documents, write_scenario
 from archive.store import DataDir
@@ -317,24 +318,35 @@ def test_demo_from_seeds_builds_and_says_so(tmp_path):
     assert rows(tmp_path / "demo" / "xxgk.db", "select count(*) from report_metrics") == [(5,)]
 
 
+def renamed_report(old_name: str, new_name: str) -> bytes:
+    """haishu's 2022 report as its 2023 report, printed under a new name."""
+    body = documents()["haishu_2022"].decode()
+    return body.replace("2022", "2023").replace(old_name, new_name).encode()
+
+
+def haishu_names() -> tuple[str, str]:
+    old_name = records()["haishu_2022"]["agency"]
+    return old_name, old_name.replace("人民政府办公室", "政务服务办公室")
+
+
+def agency_years(db_path: Path) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for name, year in rows(
+        db_path,
+        "select a.name, r.year from reports r join agencies a on a.id = r.agency_id"
+        " order by a.name, r.year",
+    ):
+        out.setdefault(name, []).append(year)
+    return out
+
+
 def test_a_renamed_agency_keeps_its_identity_through_an_alias(built, tmp_path):
     data = copy_data(built, tmp_path)
     db_path = data / "xxgk.db"
-    old_name = records()["haishu_2022"]["agency"]
-    new_name = old_name.replace("人民政府办公室", "政务服务办公室")
+    old_name, new_name = haishu_names()
     (agency_id,) = rows(db_path, "select id from agencies where name = ?", [old_name])[0]
-    with sqlite3.connect(db_path) as conn:
-        conn.execute(
-            "insert into agency_aliases (agency_id, portal_id, alias, relation) values (?, 'test_portal', ?, 'rename')",
-            [agency_id, new_name],
-        )
-    renamed = (
-        documents()["haishu_2022"]
-        .decode()
-        .replace("2022", "2023")
-        .replace(old_name, new_name)
-        .encode()
-    )
+    add_alias(data, Alias("test_portal", old_name, new_name, "rename", "机构改革"))
+    renamed = renamed_report(old_name, new_name)
     assert run_extract(renamed, source="x")["agency"] == new_name
     add_fetch(data, "http://127.0.0.1:9/art/renamed.html", renamed, "2024-03-01T00:00:00Z")
     build(data, db_path, progress=False)
@@ -343,3 +355,115 @@ def test_a_renamed_agency_keeps_its_identity_through_an_alias(built, tmp_path):
     )
     assert years == [(2021,), (2022,), (2023,)]
     assert rows(db_path, "select count(*) from agencies where name = ?", [new_name]) == [(0,)]
+    assert rows(db_path, "select alias, relation, note from agency_aliases") == [
+        (new_name, "rename", "机构改革")
+    ]
+    # the alias lives in the data directory: an archive built afresh keeps it
+    fresh = tmp_path / "fresh.db"
+    build(data, fresh, progress=False)
+    assert agency_years(fresh)[old_name] == [2021, 2022, 2023]
+    assert new_name not in agency_years(fresh)
+
+
+def test_an_alias_added_later_merges_and_removing_it_splits_again(built, tmp_path):
+    data = copy_data(built, tmp_path)
+    db_path = data / "xxgk.db"
+    old_name, new_name = haishu_names()
+    renamed = renamed_report(old_name, new_name)
+    add_fetch(data, "http://127.0.0.1:9/art/renamed.html", renamed, "2024-03-01T00:00:00Z")
+    build(data, db_path, progress=False)
+    assert agency_years(db_path)[new_name] == [2023]
+    kept = rows(
+        db_path,
+        "select r.id, r.year from reports r join agencies a on a.id = r.agency_id where a.name = ?",
+        [old_name],
+    )
+    metrics = "select agency, year, url, status from report_metrics order by agency, year"
+    before = rows(db_path, metrics)
+
+    add_alias(data, Alias("test_portal", old_name, new_name))
+    stats = build(data, db_path, progress=False)
+    assert stats["placement_changes"] > 0 and stats["rebuilt_summaries"]
+    merged = agency_years(db_path)
+    assert merged[old_name] == [2021, 2022, 2023] and new_name not in merged
+    # the agency's own reports keep their ids; one report per year, no orphans
+    assert set(kept) <= set(
+        rows(db_path, "select r.id, r.year from reports r join agencies a on a.id = r.agency_id")
+    )
+    assert rows(
+        db_path,
+        "select count(*) from report_documents where report_id not in (select id from reports)",
+    ) == [(0,)]
+    assert rows(db_path, "select count(*) from report_metrics where agency = ?", [new_name]) == [
+        (0,)
+    ]
+
+    assert remove_alias(data, "test_portal", new_name)
+    build(data, db_path, progress=False)
+    split = agency_years(db_path)
+    assert split[old_name] == [2021, 2022] and split[new_name] == [2023]
+    assert rows(db_path, "select count(*) from agency_aliases") == [(0,)]
+    assert rows(db_path, metrics) == before  # back where it was
+
+
+def test_an_alias_of_a_name_not_seen_yet_renames_the_agency_in_place(built, tmp_path):
+    data = copy_data(built, tmp_path)
+    db_path = data / "xxgk.db"
+    old_name, new_name = haishu_names()
+    (agency_id,) = rows(db_path, "select id from agencies where name = ?", [old_name])[0]
+    # the archive is to show the new name; only the old one has been printed so far
+    add_alias(data, Alias("test_portal", new_name, old_name))
+    build(data, db_path, progress=False)
+    assert rows(db_path, "select id from agencies where name = ?", [new_name]) == [(agency_id,)]
+    assert agency_years(db_path)[new_name] == [2021, 2022]
+    assert old_name not in agency_years(db_path)
+
+
+def test_contradictory_or_malformed_aliases_are_one_line_errors(built, tmp_path):
+    data = copy_data(built, tmp_path)
+    add_alias(data, Alias("p", "甲局", "乙局"))
+    with pytest.raises(AliasError, match="both an agency and an alias"):
+        add_alias(data, Alias("p", "乙局", "丙局"))  # a chain: 丙 → 乙 → 甲
+    with pytest.raises(AliasError, match="alias of itself"):
+        add_alias(data, Alias("p", "甲局", "甲局"))
+    assert read_aliases(data) == [Alias("p", "甲局", "乙局")]  # refused edits wrote nothing
+    aliases_path(data).write_text("- portal: p\n  agency: [unclosed\n", "utf-8")
+    out = xxgk("build", "--data", str(data), "--db", str(data / "xxgk.db"), "--quiet")
+    assert out.returncode == 1
+    assert out.stderr.count("\n") == 1 and "agency_aliases.yml" in out.stderr
+    aliases_path(data).write_text("- portal: p\n  agency: 甲局\n  alias: 乙局\n  kind: x\n")
+    listed = xxgk("alias", "list", "--data", str(data))
+    assert listed.returncode == 1 and "unknown keys: kind" in listed.stderr
+
+
+def test_alias_cli_adds_finds_the_portal_suggests_and_removes(built, tmp_path):
+    data = copy_data(built, tmp_path)
+    db = str(data / "xxgk.db")
+    old_name, new_name = haishu_names()
+    add_fetch(
+        data,
+        "http://127.0.0.1:9/art/renamed.html",
+        renamed_report(old_name, new_name),
+        "2024-03-01T00:00:00Z",
+    )
+    assert xxgk("build", "--data", str(data), "--db", db, "--quiet").returncode == 0
+    suggested = xxgk("alias", "suggest", "--db", db)
+    assert suggested.returncode == 0, suggested.stderr
+    assert f"{old_name} (2021–2022) → {new_name} (2023–2023)" in suggested.stdout
+    # the suggestion read the other way round: the archive shows the old name
+    added = xxgk(
+        "alias", "add", new_name, old_name, "--note", "改名", "--data", str(data), "--db", db
+    )
+    assert added.returncode == 0, added.stderr
+    assert "(test_portal, rename)" in added.stdout and "rebuilt" in added.stdout
+    assert agency_years(data / "xxgk.db")[old_name] == [2021, 2022, 2023]
+    assert xxgk("alias", "suggest", "--db", db).stdout == ""
+    listed = xxgk("alias", "list", "--data", str(data))
+    assert listed.stdout == f"test_portal\t{new_name} → {old_name}\trename\t改名\n"
+    unknown = xxgk("alias", "add", "某某局", "另一局", "--data", str(data), "--db", db)
+    assert unknown.returncode == 1 and "give --portal" in unknown.stderr
+    removed = xxgk("alias", "remove", new_name, "--data", str(data), "--db", db)
+    assert removed.returncode == 0, removed.stderr
+    assert agency_years(data / "xxgk.db")[new_name] == [2023]
+    again = xxgk("alias", "remove", new_name, "--data", str(data), "--db", db)
+    assert again.returncode == 1 and again.stderr.count("\n") == 1
