@@ -419,6 +419,30 @@ def test_an_alias_of_a_name_not_seen_yet_renames_the_agency_in_place(built, tmp_
     assert old_name not in agency_years(db_path)
 
 
+def test_a_document_read_afresh_as_another_year_leaves_no_duplicate(built, tmp_path):
+    data = copy_data(built, tmp_path)
+    db_path = data / "xxgk.db"
+    _, _, info, _ = built
+    sha = info["sha256"]["haishu_2021"]
+    agency = records()["haishu_2021"]["agency"]
+    assert agency_years(db_path)[agency] == [2021, 2022]
+    n_documents = rows(db_path, "select count(*) from report_documents")
+    # what a better extractor would do: read the same bytes as another year
+    from archive.build import open_db, save_extraction
+
+    db = open_db(db_path)
+    with db.conn:
+        save_extraction(db, sha, "newer", {**records()["haishu_2021"], "year": 2020})
+    db.close()
+    stats = build(data, db_path, progress=False)
+    assert stats["placement_changes"] > 0
+    assert agency_years(db_path)[agency] == [2020, 2022]
+    assert rows(db_path, "select count(*) from report_documents") == n_documents
+    assert rows(
+        db_path, "select year from report_metrics where agency = ? order by year", [agency]
+    ) == [(2020,), (2022,)]
+
+
 def test_contradictory_or_malformed_aliases_are_one_line_errors(built, tmp_path):
     data = copy_data(built, tmp_path)
     add_alias(data, Alias("p", "甲局", "乙局"))
