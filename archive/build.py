@@ -229,8 +229,8 @@ def save_extraction(db: Database, sha: str, version: str, result: dict[str, Any]
         ],
     )
     db.conn.executemany(
-        "insert into checks (extraction_id, rule, row, col, ok, expected, actual, missing)"
-        " values (?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into checks (extraction_id, rule, row, col, ok, expected, actual, missing, blank)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 eid,
@@ -241,6 +241,7 @@ def save_extraction(db: Database, sha: str, version: str, result: dict[str, Any]
                 k.get("expected"),
                 k.get("actual"),
                 json.dumps(k["missing"], ensure_ascii=False) if k.get("missing") else None,
+                json.dumps(k["blank"], ensure_ascii=False) if k.get("blank") else None,
             )
             for k in result.get("checks") or []
         ],

@@ -190,6 +190,13 @@ def m003_removal_candidates(db: Database) -> None:
     db.execute("alter table reports add column removal_candidate_at text")
 
 
+@migrations()
+def m004_checks_blank(db: Database) -> None:
+    """checks.blank: the cells printed blank that leave a check not
+    computable (a 总计 column left empty), as a JSON list."""
+    db.execute("alter table checks add column blank text")
+
+
 def migrate(db: Database) -> None:
     """Bring a database up to the current schema."""
     migrations.apply(db)

@@ -98,7 +98,10 @@ def render_record(record: dict[str, Any]) -> str:
         out.extend(_suggestions(c))
     for c in unknown:
         where = c.get("col") or c.get("row")
-        out.append(f"  ? {c['rule']} {where}: missing {', '.join(c['missing'][:3])}")
+        if c.get("missing"):
+            out.append(f"  ? {c['rule']} {where}: missing {', '.join(c['missing'][:3])}")
+        else:
+            out.append(f"  ? {c['rule']} {where}: printed blank {', '.join(c['blank'][:3])}")
     out.extend(_render_extra_checks(record.get("extra_checks") or []))
     if record["warnings"]:
         out.append(f"\nwarnings ({len(record['warnings'])}):")

@@ -220,10 +220,11 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
             "rule": "规则 · t3_balance | t3_row_total | t3_results_total | t4_total",
             "row": "行 · row checked",
             "col": "列 · column checked",
-            "ok": "通过 · 1 holds, 0 fails, null when cells are missing",
+            "ok": "通过 · 1 holds, 0 fails, null when cells are missing or printed blank",
             "expected": "应为 · expected value",
             "actual": "实际 · printed value",
             "missing": "缺失单元格 · cells missing for the check (JSON)",
+            "blank": "空白单元格 · cells printed blank that leave the check undecided (JSON)",
         },
     ),
     "sections": (

@@ -3,7 +3,9 @@
 A failed check is information about the report (real reports contain wrong
 sums), not an extraction error. A check whose cells were not all found says
 so (``ok: null`` with the missing keys) instead of guessing. Blank cells add
-as nothing; how many blanks went into a sum is recorded.
+as nothing; how many blanks went into a sum is recorded. When one side of a
+check is blank throughout and the other is not zero, the report did not
+print what the check compares: ``ok: null`` with the ``blank`` keys.
 """
 
 from __future__ import annotations
@@ -30,10 +32,10 @@ T4_OUTCOMES = ("upheld", "corrected", "other", "pending")
 Cells = dict[tuple[str, str, str], Cell]
 
 
-def _sum(cells: Cells, keys: list[tuple[str, str, str]]) -> tuple[float | int | None, list, int]:
+def _sum(cells: Cells, keys: list[tuple[str, str, str]]) -> tuple[float | int | None, list, list]:
     total: float | int = 0
     missing = []
-    blanks = 0
+    blanks = []
     for key in keys:
         cell = cells.get(key)
         if cell is None:
@@ -42,7 +44,7 @@ def _sum(cells: Cells, keys: list[tuple[str, str, str]]) -> tuple[float | int | 
         if cell.value is None:
             if cell.kind != "blank" and cell.kind != "na":
                 missing.append(".".join(key))
-            blanks += 1
+            blanks.append(".".join(key))
             continue
         total += cell.value
     return (None if missing else total), missing, blanks
@@ -62,14 +64,24 @@ def _check(
     missing = miss_e + miss_a
     if missing:
         out.update(ok=None, expected=exp, actual=act, missing=missing)
+    elif (len(blank_e) == len(expected) and act) or (len(blank_a) == len(actual) and exp):
+        # one side is printed blank throughout (a 总计 column left empty) and
+        # the other holds numbers: the report did not state what the check
+        # compares, so it cannot be judged — not "expected 0"
+        out.update(
+            ok=None,
+            expected=None if len(blank_e) == len(expected) else exp,
+            actual=None if len(blank_a) == len(actual) else act,
+            blank=blank_e if len(blank_e) == len(expected) else blank_a,
+        )
     else:
         out.update(ok=exp == act, expected=exp, actual=act)
         if exp != act:
             fixes = repair_suggestions(cells, expected, actual)
             if fixes:
                 out["suggestions"] = fixes
-    if blank_e + blank_a:
-        out["blanks"] = blank_e + blank_a
+    if blank_e or blank_a:
+        out["blanks"] = len(blank_e) + len(blank_a)
     return out
 
 

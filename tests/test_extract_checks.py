@@ -117,3 +117,22 @@ def test_normative_documents_stated_in_the_text_against_表二():
     # The 2019 表二 counts documents differently (新制作/新公开/对外公开总数量):
     # no rule about cells that form does not have.
     assert not [c for c in narrative_checks(paras, {}, FORM_2019) if "normative" in c["rule"]]
+
+
+def test_a_total_printed_blank_leaves_the_check_undecided_not_failed():
+    # the 总计 column left empty while the applicant columns hold numbers:
+    # the report did not print the total, so the identity cannot be judged
+    cells = cells_of(
+        *t3_row("granted", [272, 0, 0, None, None, None, None]),
+        *t3_row("partially_granted", [3, None, None, None, None, None, 3]),
+        *t3_row("withheld_state_secret", [None] * 7),
+    )
+    checks = {c["row"]: c for c in run_checks(FORM, cells) if c["rule"] == "t3_row_total"}
+    blank = checks["granted"]
+    assert blank["ok"] is None and blank["blank"] == ["t3.granted.total"]
+    assert blank["expected"] is None and blank["actual"] == 272
+    assert checks["partially_granted"]["ok"] is True  # blank applicant columns add as nothing
+    assert checks["withheld_state_secret"]["ok"] is True  # nothing printed on either side
+    wrong = cells_of(*t3_row("granted", [272, 0, 0, None, None, None, 270]))
+    (failed,) = [c for c in run_checks(FORM, wrong) if c["rule"] == "t3_row_total"]
+    assert failed["ok"] is False and "blank" not in failed
