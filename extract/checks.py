@@ -324,10 +324,9 @@ def narrative_checks(
 ) -> list[dict[str, Any]]:
     """The narrative's own figures against the table ("本年新收…N件",
     "结转下年度…N件", "行政复议…N件", "现行有效规范性文件N件"). A mismatch is
-    information about the report — narratives count differently at times
-    (e.g. including carried over requests); the note says when the figure
-    equals such a sum. With ``form``, rules about cells the form does not
-    have are skipped."""
+    information about the report. Narratives count differently at times: a
+    "受理/收到 N件" that equals 本年新收 + 上年结转 holds, with a note saying
+    so. With ``form``, rules about cells the form does not have are skipped."""
     known = None if form is None else _form_keys(form)
     out: list[dict[str, Any]] = []
     for rule, keys, number, words in stated_figures(paragraphs):
@@ -345,12 +344,17 @@ def narrative_checks(
         if missing:
             check["missing"] = missing
         elif rule == "narrative_new_received" and actual != number:
-            both, miss, _ = _sum(
-                cells,
-                [("t3", "new_received", "total"), ("t3", "carried_over", "total")],
-            )
+            # "受理申请749件" often counts the requests carried over as well:
+            # when the figure is exactly that sum, text and table agree
+            with_carried = [("t3", "new_received", "total"), ("t3", "carried_over", "total")]
+            both, miss, _ = _sum(cells, with_carried)
             if not miss and both == number:
-                check["note"] = "equals 本年新收 + 上年结转"
+                check.update(
+                    ok=True,
+                    actual=both,
+                    cells=[".".join(k) for k in with_carried],
+                    note="the text counts 本年新收 + 上年结转",
+                )
         out.append(check)
     return out
 
