@@ -36,7 +36,13 @@ INDICATORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("proactive_gazette", ("政府公报公开数", "政府公报公开", "公报公开")),
     (
         "requests_received",
-        ("受理依申请公开信息总数", "受理政府信息依申请公开总数", "收到申请数", "受理申请总数"),
+        (
+            "受理依申请公开信息总数",
+            "受理政府信息依申请公开总数",
+            "受理政府信息公开申请总数",
+            "收到申请数",
+            "受理申请总数",
+        ),
     ),
     ("requests_in_person", ("当面申请数",)),
     ("requests_fax", ("传真申请数",)),
@@ -236,10 +242,10 @@ def split_sections(text: str) -> dict[str, str]:
 def _table_region(text: str) -> tuple[int, int, int] | None:
     """Start of the statistics table, its end, and its value columns
     (2 when it has a 历年累计 column)."""
-    m = re.search(r"指标名称", text)
+    m = re.search(r"指[\s\u3000]*标[\s\u3000]*名[\s\u3000]*称", text)  # also "指 标 名 称"
     if m is None:
         return None
-    head = text[m.start() : m.start() + 60]
+    head = text[m.start() : m.end() + 60]
     cols = 2 if "累计" in head else 1
     end = text.find("附件下载", m.end())
     return m.end(), (end if end > 0 else len(text)), cols
@@ -388,7 +394,11 @@ def _filter_by_sums(cands: dict[str, list[tuple[int, ...]]]) -> None:
 
 # Sentences that state a figure when no table does.
 _PROSE: tuple[tuple[str, re.Pattern[str], int | None], ...] = (
-    ("requests_received", re.compile(r"未(?:收到|受理)[^。；]{0,12}政府信息公开(?:的)?申请"), 0),
+    (
+        "requests_received",
+        re.compile(r"未(?:收到|受理)[^。；]{0,12}(?:政府信息公开|公开政府信息)(?:的)?申请"),
+        0,
+    ),
     ("requests_received", re.compile(r"未发生政府信息公开申请"), 0),
     (
         "requests_received",
@@ -404,13 +414,26 @@ _PROSE: tuple[tuple[str, re.Pattern[str], int | None], ...] = (
 )
 
 
+# Words that make a figure a running total over the years, not this year's:
+# "累计主动公开政府信息1568条，…其中2018年度…主动公开政府信息181条".
+_CUMULATIVE = ("累计", "历年", "总计至今", "截至目前", "截止目前")
+_CLAUSE_START = re.compile(r"[。；;，,！!？?\n]")
+
+
+def _cumulative(text: str, start: int) -> bool:
+    """True when the clause leading up to ``start`` speaks of a running total."""
+    clause = _CLAUSE_START.split(text[max(0, start - 40) : start])[-1]
+    return any(w in clause for w in _CUMULATIVE)
+
+
 def prose_figures(text: str) -> dict[str, dict[str, Any]]:
-    """Figures stated in sentences; the first statement of each wins."""
+    """Figures stated in sentences; the first statement of each wins, except
+    a running total (累计/历年…), which is never this year's figure."""
     out: dict[str, dict[str, Any]] = {}
     for key, pattern, fixed in _PROSE:
         if key in out:
             continue
-        m = pattern.search(text)
+        m = next((m for m in pattern.finditer(text) if not _cumulative(text, m.start())), None)
         if m is None:
             continue
         value = fixed if fixed is not None else int(m.group(1))

@@ -143,3 +143,25 @@ def test_pre2019_narrative_fills_the_record_sections():
     }
     assert "未收到有关政府信息公开行政复议" in sections["review_litigation"]
     assert "主要问题" in sections["problems"]
+
+
+def test_a_running_total_in_the_text_is_not_this_years_figure():
+    # "累计主动公开…1568条，…其中2018年度…181条": 1568 is the running total
+    text = (
+        "某市某局2018年政府信息公开工作年度报告\n"
+        "一、概述\n2018年，我局政府信息公开工作稳步推进。\n"
+        "二、主动公开政府信息情况\n年内，我局在门户网站累计主动公开政府信息1568条，"
+        "全文电子化达100%，其中2018年度我局共主动公开政府信息181条。\n"
+        "三、依申请公开政府信息情况\n2018年，未收到公民提出的公开政府信息申请。\n"
+        "附件 某市某局2018年度政府信息公开工作统计数据 指 标 名 称单位本年度历年累计"
+        "主动公开信息数条1811568其中：1.政府网站公开数条18115682.政府公报公开数条00"
+        "受理政府信息公开申请总数条00其中：1.当面申请数条00行政复议数件00行政诉讼数件00\n"
+    ).encode()
+    pre = extract(text, name="r.txt")["pre2019"]
+    figs = _figs(pre)
+    # the spaced-out header "指 标 名 称" still opens the table; the text's
+    # 181 picks the split of 1811568
+    assert figs["proactive_items"] == (181, 1568)
+    assert figs["requests_received"] == (0, 0)
+    assert figs["reviews"] == (0, 0)
+    assert [c["ok"] for c in pre["checks"]] == [True, True]
