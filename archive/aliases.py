@@ -246,6 +246,24 @@ def suggest_aliases(db: Any, min_similarity: float = 0.6) -> list[dict[str, Any]
     return sorted(out, key=lambda s: (-s["similarity"], s["portal"], s["alias"]))
 
 
+def _open_archive(db_path: Path) -> Any:
+    """The archive at ``db_path``, or a one-line error when it is not one."""
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from archive.cli import fail
+
+    try:
+        db = Database(db_path)
+        tables = set(db.table_names())
+    except sqlite3.DatabaseError as e:
+        fail(f"{db_path} is not a readable SQLite archive: {e}")
+    if not {"agencies", "reports", "agency_aliases"} <= tables:
+        fail(f"{db_path} is not an xxgk archive (run `xxgk build` first)")
+    return db
+
+
 def _portal_of(db_path: Path, names: list[str], portal: str | None) -> str:
     """The portal named, or the one portal whose agencies carry these names."""
     if portal:
@@ -254,9 +272,7 @@ def _portal_of(db_path: Path, names: list[str], portal: str | None) -> str:
 
     if not db_path.exists():
         fail(f"give --portal: there is no archive at {db_path} to look the names up in")
-    from sqlite_utils import Database
-
-    db = Database(db_path)
+    db = _open_archive(db_path)
     marks = ", ".join("?" for _ in names)
     found = sorted(
         {
@@ -401,9 +417,7 @@ def alias_suggest(min_similarity: float, db_path: Path) -> None:
 
     if not db_path.exists():
         fail(f"no archive at {db_path} (run `xxgk build` first)")
-    from sqlite_utils import Database
-
-    db = Database(db_path)
+    db = _open_archive(db_path)
     pairs = suggest_aliases(db, min_similarity)
     db.close()
     for s in pairs:

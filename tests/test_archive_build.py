@@ -491,3 +491,7 @@ def test_alias_cli_adds_finds_the_portal_suggests_and_removes(built, tmp_path):
     assert agency_years(data / "xxgk.db")[new_name] == [2023]
     again = xxgk("alias", "remove", new_name, "--data", str(data), "--db", db)
     assert again.returncode == 1 and again.stderr.count("\n") == 1
+    (tmp_path / "bad.db").write_text("not a database")
+    bad = xxgk("alias", "suggest", "--db", str(tmp_path / "bad.db"))
+    assert bad.returncode == 1 and bad.stderr.count("\n") == 1
+    assert "not a readable SQLite archive" in bad.stderr
