@@ -220,17 +220,19 @@ def suggest_aliases(db: Any, min_similarity: float = 0.6) -> list[dict[str, Any]
     confirm, never applied."""
     from difflib import SequenceMatcher
 
+    starting: dict[tuple[str, int], list[tuple[str, int, int]]] = {}
     spans = db.execute(
         "select a.portal_id, a.name, min(r.year), max(r.year) from agencies a"
         " join reports r on r.agency_id = a.id group by a.id"
     ).fetchall()
+    for portal, name, first, last in spans:
+        starting.setdefault((portal, first), []).append((name, first, last))
     out = []
     for portal, old, old_first, old_last in spans:
-        for portal2, new, new_first, new_last in spans:
-            if portal2 != portal or old == new:
-                continue
-            if not (old_last < new_first <= old_last + 2):
-                continue
+        for new, new_first, new_last in [
+            *starting.get((portal, old_last + 1), ()),
+            *starting.get((portal, old_last + 2), ()),
+        ]:
             similarity = SequenceMatcher(None, old, new).ratio()
             if similarity >= min_similarity:
                 out.append(
@@ -244,6 +246,33 @@ def suggest_aliases(db: Any, min_similarity: float = 0.6) -> list[dict[str, Any]
                     }
                 )
     return sorted(out, key=lambda s: (-s["similarity"], s["portal"], s["alias"]))
+
+
+def write_suggestions(db: Any) -> None:
+    """The ``alias_suggestions`` table for the site: possible renames, each
+    with the command that would record it. Rebuilt whole on every build."""
+    rows = [
+        {
+            **s,
+            "command": f"xxgk alias add {s['alias']} {s['agency']} --portal {s['portal']}",
+        }
+        for s in suggest_aliases(db)
+    ]
+    with db.conn:
+        db.execute("drop table if exists alias_suggestions")
+        db["alias_suggestions"].create(
+            {
+                "portal": str,
+                "alias": str,
+                "agency": str,
+                "alias_years": str,
+                "agency_years": str,
+                "similarity": float,
+                "command": str,
+            }
+        )
+        if rows:
+            db["alias_suggestions"].insert_all(rows)
 
 
 def _open_archive(db_path: Path) -> Any:

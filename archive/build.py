@@ -30,7 +30,7 @@ from typing import Any
 import click
 from sqlite_utils import Database
 
-from archive.aliases import apply_aliases, read_aliases
+from archive.aliases import apply_aliases, read_aliases, write_suggestions
 from archive.migrations import migrate
 from archive.options import data_option, db_option
 from archive.store import FETCH_KEYS, DataDir
@@ -630,6 +630,8 @@ def build(
         rebuild_summaries(db)
     else:
         create_views(db)
+    if changed or not db["alias_suggestions"].exists():
+        write_suggestions(db)
     if changed or not db["report_changes"].exists():
         from archive.season import rebuild_report_changes
 

@@ -119,6 +119,21 @@ TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
             "note": "备注 · note",
         },
     ),
+    "alias_suggestions": (
+        "可能的更名 · Possible renames",
+        "同一门户上一机关停止发布、名称相近的机关次年或隔年开始发布：可能是更名，需人工核实后用命令记录。"
+        "Agencies that stop publishing when a similarly named one starts the next year or the"
+        " one after — likely renames, never merged until a person runs the command.",
+        {
+            "portal": IDENTITY["portal_id"],
+            "alias": "停止发布的名称 · the name that stops",
+            "agency": "开始发布的名称 · the name that starts",
+            "alias_years": "旧名年度 · years under the old name",
+            "agency_years": "新名年度 · years under the new name",
+            "similarity": "名称相似度 · name similarity, 0–1",
+            "command": "记录命令 · the command that records it as an alias",
+        },
+    ),
     "crawls": (
         "抓取批次 · Crawl runs",
         "每次抓取一行。One row per crawl run, with its summary.",

@@ -474,6 +474,10 @@ def test_alias_cli_adds_finds_the_portal_suggests_and_removes(built, tmp_path):
     suggested = xxgk("alias", "suggest", "--db", db)
     assert suggested.returncode == 0, suggested.stderr
     assert f"{old_name} (2021–2022) → {new_name} (2023–2023)" in suggested.stdout
+    # the same suggestion is a table on the site, with the command to record it
+    assert rows(data / "xxgk.db", "select alias, agency, command from alias_suggestions") == [
+        (old_name, new_name, f"xxgk alias add {old_name} {new_name} --portal test_portal")
+    ]
     # the suggestion read the other way round: the archive shows the old name
     added = xxgk(
         "alias", "add", new_name, old_name, "--note", "改名", "--data", str(data), "--db", db
@@ -482,6 +486,7 @@ def test_alias_cli_adds_finds_the_portal_suggests_and_removes(built, tmp_path):
     assert "(test_portal, rename)" in added.stdout and "rebuilt" in added.stdout
     assert agency_years(data / "xxgk.db")[old_name] == [2021, 2022, 2023]
     assert xxgk("alias", "suggest", "--db", db).stdout == ""
+    assert rows(data / "xxgk.db", "select count(*) from alias_suggestions") == [(0,)]
     listed = xxgk("alias", "list", "--data", str(data))
     assert listed.stdout == f"test_portal\t{new_name} → {old_name}\trename\t改名\n"
     unknown = xxgk("alias", "add", "某某局", "另一局", "--data", str(data), "--db", db)
