@@ -67,6 +67,7 @@ def items(
             )
 
     conn.row_factory = sqlite3.Row
+    renamed = _possible_renames(conn)
     for row in conn.execute(
         "select ps.*, r.url from publication_status ps left join reports r on r.id = ps.report_id"
         f" where status_day >= :since {only('ps.district')}",
@@ -80,6 +81,9 @@ def items(
                 if row["status"] == "late"
                 else f"published {row['year'] - 1}, nothing for {row['year']} after {row['deadline']}"
             )
+            successor = renamed.get((row["portal_id"], row["agency"]))
+            if row["status"] == "missing" and successor:
+                detail += f"; possibly renamed {successor} (see alias_suggestions)"
             add(row["status"], row, row["status_day"], detail)
     for row in conn.execute(
         "select c.report_id, c.agency, c.district, c.year, c.url, c.to_version, c.to_sha256,"
@@ -107,6 +111,19 @@ def items(
         add("removed", row, days.get(row["crawl_id"]), "404/410 confirmed on two days")
     order = {k: i for i, k in enumerate(KINDS)}
     out.sort(key=lambda i: (i["day"], -order[i["kind"]], i["report_id"] or 0), reverse=True)
+    return out
+
+
+def _possible_renames(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    """(portal, name that stopped) → the similar name that started, from the
+    build's ``alias_suggestions`` (absent in archives built before it)."""
+    try:
+        found = conn.execute("select portal, alias, agency from alias_suggestions").fetchall()
+    except sqlite3.OperationalError:
+        return {}
+    out: dict[tuple[str, str], str] = {}
+    for portal, alias, agency in found:
+        out.setdefault((portal, alias), agency)
     return out
 
 

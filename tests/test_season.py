@@ -286,3 +286,25 @@ def test_atom_feeds_for_the_archive_and_a_district(season):
     other = asyncio.run(get(f"/-/feeds/{quote('没有这个区')}.atom?since=2026-02-01"))
     assert ET.fromstring(other.content).findall("a:entry", ns) == []
     assert asyncio.run(get("/-/feeds/all.atom?since=soon")).status_code == 400
+
+
+def test_a_missing_report_names_a_possible_rename(season, tmp_path):
+    db, _, _, _, _, _ = season
+    copy = tmp_path / "xxgk.db"
+    with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    with sqlite3.connect(copy) as conn:
+        (missing,) = [i for i in items(conn, "2026-02-01") if i["kind"] == "missing"]
+        assert "possibly renamed" not in missing["detail"]
+        (portal,) = conn.execute(
+            "select portal_id from agencies where name = ?", [missing["agency"]]
+        ).fetchone()
+        # what the build writes when a similar name starts the next year
+        conn.execute(
+            "insert into alias_suggestions (portal, alias, agency) values (?, ?, ?)",
+            [portal, missing["agency"], missing["agency"] + "（新）"],
+        )
+        (missing,) = [i for i in items(conn, "2026-02-01") if i["kind"] == "missing"]
+    assert missing["detail"].endswith(
+        f"possibly renamed {missing['agency']}（新） (see alias_suggestions)"
+    )
