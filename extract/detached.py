@@ -227,25 +227,44 @@ def _headed(
     return found[0] if len(found) == 1 else None
 
 
+def _headed_parts(
+    items: list[Item], i: int
+) -> tuple[tuple[str, dict[str, Any]], list[SourceCell], list[SourceCell]] | None:
+    """The heading, header cells and value cells of a one-row table whose
+    value row is ``items[i]``: the header is the row above, or the text cells
+    in front of the values when a reader joined a one-word header line and a
+    one-value line ("本年处理决定数量" / "2473", plain text)."""
+    row = items[i]
+    if not isinstance(row, SourceRow):
+        return None
+    cells = _value_cells(row)
+    k = next((n for n, c in enumerate(cells) if parse_value(c.text).kind != "text"), len(cells))
+    values = cells[k:]
+    if not values or any(parse_value(c.text).kind == "text" for c in values):
+        return None
+    if k:
+        names, at, grids = cells[:k], i - 1, False
+    elif i >= 2 and (header := _header_names(items[i - 1])) is not None:
+        above = items[i - 1]
+        names, at = header, i - 2
+        grids = row.positional and isinstance(above, SourceRow) and above.positional
+    else:
+        return None
+    if at < 0 or not _lined_up(names, values, both_grids=grids):
+        return None
+    heading = _heading(items[at])
+    return None if heading is None else (heading, names, values)
+
+
 def label_headed_rows(layout: Layout, form: Form) -> Layout:
     """Give a one-row table the row label printed as the heading just above
     its column header (see the module docstring)."""
     items = layout.items
-    for i in range(2, len(items)):
-        row, header, heading = items[i], items[i - 1], items[i - 2]
-        if not isinstance(row, SourceRow):
+    for i, row in enumerate(items):
+        parts = _headed_parts(items, i)
+        if parts is None:
             continue
-        above = _heading(heading)
-        if above is None:
-            continue
-        values = _value_cells(row)
-        if not values or any(parse_value(c.text).kind == "text" for c in values):
-            continue
-        names = _header_names(header)
-        grids = row.positional and isinstance(header, SourceRow) and header.positional
-        if names is None or not _lined_up(names, values, both_grids=grids):
-            continue
-        title, where = above
+        (title, where), names, values = parts
         found = _headed(title, names, form)
         if found is None:
             continue

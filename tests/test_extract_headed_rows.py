@@ -112,6 +112,35 @@ def test_t3_as_one_headed_table_per_row():
     assert all(c["ok"] for c in record["checks"])
 
 
+_DOCS = {"本年制发件数": "issued", "本年废止件数": "repealed", "现行有效件数": "in_force"}
+_DECISIONS = {"本年处理决定数量": "decisions"}
+T2_ROWS = (  # label, row key, {header cell: column key}
+    ("规章", "regulations", _DOCS),
+    ("行政规范性文件", "normative_documents", _DOCS),
+    ("行政许可", "licensing", _DECISIONS),
+    ("行政处罚", "punishment", _DECISIONS),
+    ("行政强制", "enforcement", _DECISIONS),
+    ("行政事业性收费", "fees", {"本年收费金额（单位：万元）": "amount"}),
+)
+
+
+@pytest.mark.parametrize("style", ["markdown", "lines"])
+def test_t2_rows_as_headed_tables(style):
+    """Also 表二, one table per row; in plain text a one-word header line and a
+    one-value line come out as one row ("本年处理决定数量 2473")."""
+    values = make_values(13)
+    new: list[str] = []
+    for label, key, cols in T2_ROWS:
+        header = list(cols)
+        row = [values[("t2", key, c)] for c in cols.values()]
+        if style == "markdown":
+            new += _headed_tables([label], header, [row])
+        else:
+            new += [label, " ".join(header), " ".join(row)]
+    record = extract(_replace_html_block(to_markdown(values), 0, new).encode(), name="r.md")
+    assert cells_of(record) == expected(values)
+
+
 def test_t3_small_tables_with_labelled_rows_still_read():
     """One small table per 表三 row whose own first cell is the label and whose
     header names no template column ("数据1" …): the row label wins, as before."""
