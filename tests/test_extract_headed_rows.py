@@ -13,23 +13,23 @@ import html
 import re
 
 import pytest
-from reportgen import T3_RESULT_ROWS, T4_COLS, T4_ROWS, expected, make_values, to_html, to_markdown
-from reportgen import to_text as report_text
+from reportgen import (
+    T3_COLS,
+    T3_RESULT_ROWS,
+    T4_COLS,
+    T4_ROWS,
+    expected,
+    make_values,
+    to_html,
+    to_markdown,
+    to_text,
+)
 
 from extract import extract
 
 T4_HEADINGS = ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）")
 T4_HEADER = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
 T3_HEADER = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
-T3_COL_KEYS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_services",
-    "other_org",
-    "total",
-)
 T3_LABELS = (
     ("new_received", "一、本年新收政府信息公开申请数量"),
     ("carried_over", "二、上年结转政府信息公开申请数量"),
@@ -104,7 +104,7 @@ def test_t4_headed_columns_placed_by_their_header():
 
 def test_t3_as_one_headed_table_per_row():
     values = make_values(6)
-    rows = [[values[("t3", key, c)] for c in T3_COL_KEYS] for key, _ in T3_LABELS]
+    rows = [[values[("t3", key, c)] for c in T3_COLS] for key, _ in T3_LABELS]
     new = _headed_tables([label for _, label in T3_LABELS], T3_HEADER, rows)
     record = extract(_replace_html_block(to_markdown(values), 1, new).encode(), name="r.md")
     assert cells_of(record) == expected(values)
@@ -149,14 +149,14 @@ def test_t3_small_tables_with_labelled_rows_still_read():
     header = ("类别", *(f"数据{i}" for i in range(1, 7)), "总计")
     for key, label in T3_LABELS:
         new += [f"### {label}", _pipe(header), _pipe(["---"] * 8)]
-        new += [_pipe([label, *(values[("t3", key, c)] for c in T3_COL_KEYS)]), ""]
+        new += [_pipe([label, *(values[("t3", key, c)] for c in T3_COLS)]), ""]
     record = extract(_replace_html_block(to_markdown(values), 1, new).encode(), name="r.md")
     assert cells_of(record) == expected(values)
 
 
 def test_t4_as_label_header_and_values_lines_in_plain_text():
     values = make_values(8)
-    lines = report_text(values, style="spaced").split("\n")
+    lines = to_text(values, style="spaced").split("\n")
     at = lines.index("四、政府信息公开行政复议、行政诉讼情况")
     assert lines[at + 4] == " ".join(values[("t4", r, c)] for r in T4_ROWS for c in T4_COLS)
     new = []
