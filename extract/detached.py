@@ -1,6 +1,14 @@
-"""Rows of 表三 whose labels came apart from their numbers.
+"""Rows whose labels came apart from their numbers.
 
-PDF-to-Markdown converters often print a block of label lines, then the
+A one-row table may have no row label of its own, only column headers: the
+heading (a line of text, or a caption row of the table) just above it names
+the row ("### 行政复议" over
+"| 结果维持 | … | 总计 |" and "| 27 | 10 | 9 | 15 | 61 |"). The value row
+takes that heading as its label when the heading names exactly one template
+row and the header cells name each of that row's columns once; the values
+are put in the template's column order by their header cells.
+
+PDF-to-Markdown converters also often print a block of label lines, then the
 value rows without labels ("| 0 | 0 | 0 | 0 | 0 | 0 | 0 |"). When unlabelled
 value rows sit between two printed rows and the template has exactly as
 many (not printed) rows between those two, the value rows are placed there
@@ -15,9 +23,10 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from extract.forms import Form, Row, Table
-from extract.layout import Layout, SourceCell, SourceRow
-from extract.tables import match_row
+from extract.forms import Col, Form, Row, Table
+from extract.labels import norm
+from extract.layout import Item, Layout, Paragraph, SourceCell, SourceRow
+from extract.tables import match_col, match_row
 from extract.values import parse_value
 
 DETACHED_CONFIDENCE = 0.7
@@ -146,9 +155,138 @@ def _excluded(row: Row, seen: list[Row]) -> bool:
     return row.label in groups or (row.group is not None and row.group in labels)
 
 
+_MAX_HEADING = 60
+_MARKUP = "#*_ \t"  # Markdown heading and emphasis marks around a heading
+
+
+def _heading(item: Item) -> tuple[str, dict[str, Any]] | None:
+    """A heading's text without Markdown marks, and where it is printed: a
+    short line of text, or a table row holding nothing but it (a caption
+    row spanning the table)."""
+    if isinstance(item, Paragraph):
+        text, where = item.text, item.where
+    else:
+        printed = [c for c in item.cells if c.text.strip()]
+        if len(printed) != 1:
+            return None
+        text, where = printed[0].text, printed[0].where
+    text = text.strip().strip(_MARKUP)
+    if not text or len(text) > _MAX_HEADING or parse_value(text).kind != "text":
+        return None
+    return text, where
+
+
+def _header_names(item: Item) -> list[SourceCell] | None:
+    """The cells of a column header: a row of text cells, or a line of text
+    whose words are the header cells (plain text)."""
+    if isinstance(item, Paragraph):
+        words = item.text.split()
+        return [SourceCell(w, pos=i) for i, w in enumerate(words)] or None
+    cells = _value_cells(item)
+    if not cells or any(not c.text.strip() or parse_value(c.text).kind != "text" for c in cells):
+        return None
+    return cells
+
+
+def _lined_up(names: list[SourceCell], values: list[SourceCell], *, both_grids: bool) -> bool:
+    """One value under each header cell; in a grid, at the same columns (a
+    merged cell would shift them)."""
+    if len(names) != len(values):
+        return False
+    return not both_grids or [c.pos for c in names] == [c.pos for c in values]
+
+
+def _names_one_row(text: str, table: Table) -> Row | None:
+    """The template row a heading names, when it names no other: besides
+    :func:`match_row`, no other row's distinctive key may occur in it
+    ("行政诉讼（未经复议直接起诉、复议后起诉）" names two rows, so none)."""
+    found = match_row(text, table)
+    if found is None:
+        return None
+    n = norm(text)
+    if any(k and norm(k) in n for r in table.rows if r != found and not r.exact for k in r.keys):
+        return None
+    return found
+
+
+def _headed(
+    heading: str, names: list[SourceCell], form: Form
+) -> tuple[Table, Row, list[Col]] | None:
+    """The one (table, row, column per header cell) that the heading and the
+    header name together, or None."""
+    found = []
+    for table in form.tables:
+        row = _names_one_row(heading, table)
+        if row is None:
+            continue
+        cols = table.cols_of(row)
+        named = [col for c in names if (col := match_col(c.text, cols)) is not None]
+        if len(named) != len(names) or sorted(c.key for c in named) != sorted(c.key for c in cols):
+            continue  # a header cell naming no column, or one column twice
+        found.append((table, row, named))
+    return found[0] if len(found) == 1 else None
+
+
+def _headed_parts(
+    items: list[Item], i: int
+) -> tuple[tuple[str, dict[str, Any]], list[SourceCell], list[SourceCell]] | None:
+    """The heading, header cells and value cells of a one-row table whose
+    value row is ``items[i]``: the header is the row above, or the text cells
+    in front of the values when a reader joined a one-word header line and a
+    one-value line ("本年处理决定数量" / "2473", plain text)."""
+    row = items[i]
+    if not isinstance(row, SourceRow):
+        return None
+    cells = _value_cells(row)
+    k = next((n for n, c in enumerate(cells) if parse_value(c.text).kind != "text"), len(cells))
+    values = cells[k:]
+    if not values or any(parse_value(c.text).kind == "text" for c in values):
+        return None
+    if k:
+        names, at, grids = cells[:k], i - 1, False
+    elif i >= 2 and (header := _header_names(items[i - 1])) is not None:
+        above = items[i - 1]
+        names, at = header, i - 2
+        grids = row.positional and isinstance(above, SourceRow) and above.positional
+    else:
+        return None
+    if at < 0 or not _lined_up(names, values, both_grids=grids):
+        return None
+    heading = _heading(items[at])
+    return None if heading is None else (heading, names, values)
+
+
+def label_headed_rows(layout: Layout, form: Form) -> Layout:
+    """Give a one-row table the row label printed as the heading just above
+    its column header (see the module docstring)."""
+    items = layout.items
+    for i, row in enumerate(items):
+        parts = _headed_parts(items, i)
+        if parts is None:
+            continue
+        (title, where), names, values = parts
+        found = _headed(title, names, form)
+        if found is None:
+            continue
+        table, trow, cols = found
+        by_col = {col.key: cell for col, cell in zip(cols, values, strict=True)}
+        label = {**where, "text": title}
+        cells = [SourceCell(trow.label, where=label)]
+        cells += [
+            SourceCell(c.text, c.pos, c.span, {**c.where, "label": label})
+            for c in (by_col[col.key] for col in table.cols_of(trow))
+        ]
+        items[i] = SourceRow(
+            cells, where=row.where, padded=False, positional=False, table_index=row.table_index
+        )
+    return layout
+
+
 def assign_detached_rows(layout: Layout, form: Form) -> Layout:
-    """Label unlabelled 表三 value rows by template order when the column
-    sums confirm it (see the module docstring)."""
+    """Label one-row tables by the heading above them, then unlabelled 表三
+    value rows by template order when the column sums confirm it (see the
+    module docstring)."""
+    layout = label_headed_rows(layout, form)
     table = next((t for t in form.tables if t.key == "t3"), None)
     if table is None:
         return layout
