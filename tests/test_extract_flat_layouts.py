@@ -1,0 +1,65 @@
+"""Flattened page text in the layouts real portals print: signed numbers glued
+to a row ("35-15"), values separated by spaces in one long line, units between
+values ("2笔 984361元"), and narrative figures that settle a glued 表二 row.
+Every document here is synthetic, built from the template's labels."""
+
+from extract import extract
+from extract.flat import SPLIT_CONFIDENCE, splits
+
+_T3_2019 = (
+    ("一、本年新收政府信息公开申请数量", "1000001"),
+    ("二、上年结转政府信息公开申请数量", "0000000"),
+    ("三、本年度办理结果（一）予以公开", "1000001"),
+    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "0000000"),
+    ("（三）不予公开1.属于国家秘密", "0000000"),
+    ("（四）无法提供1.本机关不掌握相关政府信息", "0000000"),
+    ("（六）其他处理", "0000000"),
+    ("（七）总计", "1000001"),
+    ("四、结转下年度继续办理", "0000000"),
+)
+
+
+def _report_2019(t2_items: str, narrative: str = "") -> str:
+    """A 2020 report in the 2019 template, its page text run together into one
+    line; ``t2_items`` is printed after the 第二十条第（八）项 header."""
+    t3 = "".join(label + digits for label, digits in _T3_2019)
+    return (
+        "测试市测试区人民政府办公室2020年政府信息公开工作年度报告\n"
+        f"一、总体情况{narrative}二、主动公开政府信息情况"
+        "第二十条第（一）项信息内容本年新制作数量本年新公开数量对外公开总数量规章000"
+        "第二十条第（八）项信息内容上一年项目数量本年增/减"
+        + t2_items
+        + "三、收到和处理政府信息公开申请情况"
+        "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
+        + t3
+        + "四、政府信息公开"
+        "行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计"
+        "000000000000000五、存在的主要问题及改进情况无。"
+    )
+
+
+def _cells(record: dict) -> dict[tuple[str, str, str], dict]:
+    return {(c["table"], c["row"], c["col"]): c for c in record["cells"]}
+
+
+def test_signed_change_glued_to_a_row_is_read_whole():
+    # "35-15" is 上一年项目数量 35 and 本年增/减 −15: never 3 | 5 with "-15" dropped.
+    record = extract(_report_2019("行政事业性收费35-15").encode(), name="flat.txt")
+    assert record["format"] == "2019"
+    cells = _cells(record)
+    got = [cells[("t2", "fees", c)]["value"] for c in ("prev_count", "change")]
+    assert got == [35, -15]
+    assert cells[("t2", "fees", "change")]["confidence"] == SPLIT_CONFIDENCE
+
+
+def test_a_row_followed_by_printed_characters_it_cannot_hold_is_left_out():
+    # "35/15": the slash is printed inside the row, so "35" alone is not the row.
+    record = extract(_report_2019("行政事业性收费35/15").encode(), name="flat.txt")
+    assert not any(k[:2] == ("t2", "fees") for k in _cells(record))
+    assert any(w.get("row") == "fees" for w in record["warnings"])
+
+
+def test_negative_only_in_an_increase_decrease_column():
+    assert splits("35-15", 2) == [("35", "-15")]
+    # "2648-18538" under 上一年 | 增/减 | 处理决定: several splits remain.
+    assert len(splits("2648-18538", 3)) > 1
