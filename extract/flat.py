@@ -10,6 +10,7 @@ exactly one way to do it:
   新收 + 上年结转 to 总计 + 结转下年度;
 * a space printed inside a digit run is a cell boundary; no cell but "0"
   starts with 0;
+* a unit between two numbers ends the first ("2笔 984361元");
 * a minus sign inside a run starts a negative number ("35-15" is 35 | −15),
   allowed only in an increase/decrease column (本年增/减);
 * a row with a single value column takes the whole run (2629, 5949.088667).
@@ -39,7 +40,11 @@ from extract.tables import match_row
 SPLIT_CONFIDENCE = 0.7
 _MAX_COMBINATIONS = 200_000
 _SIGNS = "-－−"
-_RUN = re.compile(rf"\d(?:[\d. \u00a0\u3000]|[{_SIGNS}](?=\d))*")
+# A unit between two of a row's numbers ("政府集中采购 2笔 984361元") is a boundary.
+_UNITS = "(?:万元|元|笔|件|项|个|条|次)"
+_RUN = re.compile(rf"\d(?:[\d. \u00a0\u3000]|[{_SIGNS}](?=\d)|{_UNITS}(?=[ \u00a0\u3000]*\d))*")
+# A row label followed by three digits or more, spaces allowed between them.
+_FLAT_ROW = re.compile(r"[\u4e00-\u9fff）)]\s*\d(?:[ \u00a0\u3000]?\d){2,}")
 # Text between two runs holding no word: the first run's row goes on past it.
 _NO_WORD = re.compile(r"[^\u4e00-\u9fffA-Za-z]+")
 _ENUM_START = re.compile(
@@ -63,13 +68,17 @@ class FlatRow:
     whole: bool = True  # the run holds every character the row prints
 
 
+_ROW_KEYS = ("本年新收", "予以公开", "国家秘密", "总计", "结转下年度")
+
+
 def looks_flat(text: str) -> bool:
     """A paragraph holding a flattened table: several row labels each
-    followed directly by a digit run."""
+    followed directly by a digit run, glued ("0000000") or with its values
+    separated by spaces ("0 0 0 0 0 0 0", "1 0 0 0 0 01")."""
     hits = 0
-    for key in ("本年新收", "予以公开", "国家秘密", "总计", "结转下年度"):
+    for key in _ROW_KEYS:
         i = text.find(key)
-        if i >= 0 and re.search(r"[\u4e00-\u9fff）)]\s*\d{3,}", text[i : i + 60]):
+        if i >= 0 and _FLAT_ROW.search(text[i : i + 60]):
             hits += 1
     return hits >= 3
 
@@ -185,9 +194,9 @@ def _cuts(piece: str, k: int, decimals: bool) -> tuple[tuple[str, ...], ...]:
 
 def splits(run: str, n: int, *, decimals: bool = False) -> list[tuple[str, ...]]:
     """Every way to cut a digit run into n numbers: spaces are boundaries,
-    a minus sign starts a number, no number but "0" starts with 0, a
-    decimal point only where allowed."""
-    pieces = [p for p in re.split(rf"[ \u00a0\u3000]+|(?=[{_SIGNS}])", run) if p]
+    a minus sign starts a number, a unit ends one, no number but "0"
+    starts with 0, a decimal point only where allowed."""
+    pieces = [p for p in re.split(rf"[ \u00a0\u3000]+|(?=[{_SIGNS}])|{_UNITS}", run) if p]
     out: list[tuple[str, ...]] = []
 
     def rec(i: int, left: int, acc: list[str]) -> None:
@@ -437,8 +446,10 @@ def split_paragraph(
 
 def expand_flat_tables(layout: Layout, form: Form) -> Layout:
     """Replace flattened-table paragraphs' statistics by split rows (the
-    paragraph itself stays for the narrative)."""
+    paragraph itself stays for the narrative). A document that prints the
+    tables' row labels but yields no table row at all gets a warning."""
     if not any(isinstance(i, Paragraph) and looks_flat(i.text) for i in layout.items):
+        _warn_unread(layout)
         return layout
     items: list[Paragraph | SourceRow] = []
     stated = narrative_figures(layout)
@@ -449,7 +460,26 @@ def expand_flat_tables(layout: Layout, form: Form) -> Layout:
             items.extend(rows)
             layout.warnings.extend(warnings)
     layout.items = items
+    _warn_unread(layout)
     return layout
+
+
+def _warn_unread(layout: Layout) -> None:
+    """Warn when no table row was read although a paragraph names 表三's
+    rows: the tables are there, in a layout not understood."""
+    if any(isinstance(i, SourceRow) for i in layout.items):
+        return
+    for item in layout.items:
+        if isinstance(item, Paragraph) and sum(k in item.text for k in _ROW_KEYS) >= 3:
+            layout.warnings.append(
+                {
+                    "code": "tables_unread",
+                    "message": "the text prints the statistics tables' row labels, but no "
+                    "table row could be read from it; every cell is missing",
+                    "source": item.where,
+                }
+            )
+            return
 
 
 def mark_split_cells(cells: list[dict[str, Any]]) -> None:

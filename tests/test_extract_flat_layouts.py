@@ -3,6 +3,11 @@ to a row ("35-15"), values separated by spaces in one long line, units between
 values ("2笔 984361元"), and narrative figures that settle a glued 表二 row.
 Every document here is synthetic, built from the template's labels."""
 
+import re
+
+import pytest
+from reportgen import T4_COLS, T4_ROWS, expected, make_values, to_text
+
 from extract import extract
 from extract.flat import SPLIT_CONFIDENCE, splits
 
@@ -63,3 +68,65 @@ def test_negative_only_in_an_increase_decrease_column():
     assert splits("35-15", 2) == [("35", "-15")]
     # "2648-18538" under 上一年 | 增/减 | 处理决定: several splits remain.
     assert len(splits("2648-18538", 3)) > 1
+
+
+def _one_line(text: str) -> str:
+    """A page whose body a crawler kept as one line: the lines from the
+    first heading on joined by spaces."""
+    lines = text.splitlines()
+    start = lines.index("一、总体情况")
+    return "\n".join([*lines[:start], " ".join(lines[start:])]) + "\n"
+
+
+def _glue_last_value(text: str) -> str:
+    """Each 表三 row's last two values and the next label's number run
+    together, as some portals print them: "0 0 0 0 0 0 0 2.其他…" becomes
+    "0 0 0 0 0 002.其他…"."""
+    return re.sub(r"(\d) (\d+) (?=\d[.、]\D|[（一二三四])", r"\1\2", text)
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+@pytest.mark.parametrize("glue", [False, True])
+def test_space_separated_rows_in_one_long_line(seed, glue):
+    values = make_values(seed)
+    text = _one_line(to_text(values, style="spaced"))
+    if glue:
+        text = _glue_last_value(text)
+        text = text.replace(" 0 0 ", " 00 ", 1)  # 表三 spacing need not be regular
+    record = extract(text.encode(), name="flat.txt")
+    want = expected(values)
+    got = {k: c["value"] for k, c in _cells(record).items()}
+    assert {k: (got.get(k), v) for k, v in want.items() if got.get(k) != v} == {}
+    assert all(c["ok"] for c in record["checks"])
+
+
+def test_spaced_table_four_with_irregular_spacing():
+    values = make_values(3)
+    text = _one_line(to_text(values, style="spaced"))
+    t4 = " ".join(values[("t4", r, c)] for r in T4_ROWS for c in T4_COLS)
+    assert t4 in text
+    # "00 0 00 0 0 …": the spaces are not where every cell boundary is.
+    irregular = t4.replace("0 0 0 0 0 2", "00 0 00 2")
+    assert irregular != t4
+    record = extract(text.replace(t4, irregular).encode(), name="flat.txt")
+    got = {k: c["value"] for k, c in _cells(record).items() if k[0] == "t4"}
+    assert got == {k: v for k, v in expected(values).items() if k[0] == "t4"}
+
+
+def test_units_printed_between_a_rows_values():
+    items = "行政事业性收费 0 0 第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购 2笔 984361元"
+    record = extract(_report_2019(items).encode(), name="flat.txt")
+    cells = _cells(record)
+    assert [cells[("t2", "procurement", c)]["value"] for c in ("items", "amount")] == [2, 984361]
+    assert [cells[("t2", "fees", c)]["value"] for c in ("prev_count", "change")] == [0, 0]
+
+
+def test_tables_that_cannot_be_read_are_never_silently_missing():
+    # The page prints the tables' labels but none of their values can be read.
+    text = _one_line(to_text(make_values(3), style="spaced"))
+    start = text.index("第二十条")
+    end = text.index("五、存在的主要问题")
+    text = text[:start] + re.sub(r"[\d ]+", "〇", text[start:end]) + text[end:]
+    record = extract(text.encode(), name="flat.txt")
+    assert record["cells"] == []
+    assert any(w["code"] == "tables_unread" for w in record["warnings"])
