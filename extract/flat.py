@@ -65,6 +65,7 @@ class FlatRow:
     offset: int
     candidates: list[tuple[str, ...]] = field(default_factory=list)
     narrative: bool = False  # the split was chosen by a figure the narrative states
+    stated: str = ""  # the figures the narrative states of the row's cells ("issued = 62")
     whole: bool = True  # the run holds every character the row prints
 
 
@@ -333,6 +334,9 @@ def _narrative_filter(rows: list[FlatRow], stated: dict[tuple[str, str, str], se
         if agree and len(agree) < len(r.candidates):
             r.candidates = agree
             r.narrative = True
+            r.stated = ", ".join(
+                f"{cols[i]} = {'/'.join(str(n) for n in sorted(nums))}" for i, nums in figures
+            )
 
 
 def narrative_figures(layout: Layout) -> dict[tuple[str, str, str], set[int]]:
@@ -359,7 +363,11 @@ def _left_out_reason(r: FlatRow) -> tuple[str, str]:
         return "flat_row_incomplete", "are not all the row prints (a mark goes on); left out"
     if r.candidates:
         n = len(r.candidates)
-        return "flat_split_ambiguous", f"admit {n} splits under the report's own sums; left out"
+        stated = f" and the figures its text states ({r.stated})" if r.narrative else ""
+        return (
+            "flat_split_ambiguous",
+            f"admit {n} splits under the report's own sums{stated}; left out",
+        )
     return (
         "flat_split_impossible",
         "admit no split that agrees with the report's own sums; left out",

@@ -130,3 +130,24 @@ def test_tables_that_cannot_be_read_are_never_silently_missing():
     record = extract(text.encode(), name="flat.txt")
     assert record["cells"] == []
     assert any(w["code"] == "tables_unread" for w in record["warnings"])
+
+
+def test_a_stated_figure_that_leaves_several_splits_decides_nothing():
+    # "6233440" with 制发 62 stated: 62|3|3440, 62|33|440, 62|334|40 and 62|3344|0
+    # all agree with the text and no sum tells them apart, so the row stays out,
+    # and the warning says the stated figure was used.
+    values = make_values(3)
+    row = "行政规范性文件 " + " ".join(
+        values[("t2", "normative_documents", c)] for c in ("issued", "repealed", "in_force")
+    )
+    text = _one_line(to_text(values, style="spaced"))
+    assert row in text
+    text = text.replace(row, "行政规范性文件6233440").replace(
+        "一、总体情况", "一、总体情况动态更新发布本年度制发行政规范性文件62件。"
+    )
+    record = extract(text.encode(), name="flat.txt")
+    assert not any(k[:2] == ("t2", "normative_documents") for k in _cells(record))
+    (warning,) = [w for w in record["warnings"] if w.get("row") == "normative_documents"]
+    assert warning["code"] == "flat_split_ambiguous"
+    assert "admit 4 splits" in warning["message"]
+    assert "issued = 62" in warning["message"]
