@@ -10,11 +10,16 @@ exactly one way to do it:
   新收 + 上年结转 to 总计 + 结转下年度;
 * a space printed inside a digit run is a cell boundary; no cell but "0"
   starts with 0;
+* a unit between two numbers ends the first ("2笔 984361元");
+* a minus sign inside a run starts a negative number ("35-15" is 35 | −15),
+  allowed only in an increase/decrease column (本年增/减);
 * a row with a single value column takes the whole run (2629, 5949.088667).
 
 Rows whose digits admit more than one split under these rules are left out
 with a warning (a guess is worse than a gap); rows split here carry
-``split`` in their provenance and a lower confidence.
+``split`` in their provenance and a lower confidence. A row whose printed
+characters run on past its digits ("35/15") or start before them is left out
+too: a split must account for every character the row prints.
 """
 
 from __future__ import annotations
@@ -27,14 +32,21 @@ from functools import lru_cache
 from typing import Any
 
 from extract.checks import stated_figures
-from extract.forms import Form, Row, Table
+from extract.forms import Col, Form, Row, Table
 from extract.labels import norm
 from extract.layout import Layout, Paragraph, SourceCell, SourceRow
 from extract.tables import match_row
 
 SPLIT_CONFIDENCE = 0.7
 _MAX_COMBINATIONS = 200_000
-_RUN = re.compile(r"\d[\d. \u00a0\u3000]*")
+_SIGNS = "-－−"
+# A unit between two of a row's numbers ("政府集中采购 2笔 984361元") is a boundary.
+_UNITS = "(?:万元|元|笔|件|项|个|条|次)"
+_RUN = re.compile(rf"\d(?:[\d. \u00a0\u3000]|[{_SIGNS}](?=\d)|{_UNITS}(?=[ \u00a0\u3000]*\d))*")
+# A row label followed by three digits or more, spaces allowed between them.
+_FLAT_ROW = re.compile(r"[\u4e00-\u9fff）)]\s*\d(?:[ \u00a0\u3000]?\d){2,}")
+# Text between two runs holding no word: the first run's row goes on past it.
+_NO_WORD = re.compile(r"[^\u4e00-\u9fffA-Za-z]+")
 _ENUM_START = re.compile(
     r"[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.、．](?=\D)"
 )
@@ -53,15 +65,21 @@ class FlatRow:
     offset: int
     candidates: list[tuple[str, ...]] = field(default_factory=list)
     narrative: bool = False  # the split was chosen by a figure the narrative states
+    stated: str = ""  # the figures the narrative states of the row's cells ("issued = 62")
+    whole: bool = True  # the run holds every character the row prints
+
+
+_ROW_KEYS = ("本年新收", "予以公开", "国家秘密", "总计", "结转下年度")
 
 
 def looks_flat(text: str) -> bool:
     """A paragraph holding a flattened table: several row labels each
-    followed directly by a digit run."""
+    followed directly by a digit run, glued ("0000000") or with its values
+    separated by spaces ("0 0 0 0 0 0 0", "1 0 0 0 0 01")."""
     hits = 0
-    for key in ("本年新收", "予以公开", "国家秘密", "总计", "结转下年度"):
+    for key in _ROW_KEYS:
         i = text.find(key)
-        if i >= 0 and re.search(r"[\u4e00-\u9fff）)]\s*\d{3,}", text[i : i + 60]):
+        if i >= 0 and _FLAT_ROW.search(text[i : i + 60]):
             hits += 1
     return hits >= 3
 
@@ -138,7 +156,11 @@ def find_row(label: str, form: Form) -> tuple[Table, Row, str] | None:
 
 def _admissible(num: str, decimals: bool) -> bool:
     """A printed number: no number but "0" starts with 0, a decimal point
-    only where allowed and never at either end."""
+    only where allowed and never at either end; a negative number is not 0."""
+    if num and num[0] in _SIGNS:
+        num = num[1:]
+        if num.split(".")[0] == "0":
+            return False
     if not num or num.startswith(".") or num.endswith("."):
         return False
     if "." in num and (not decimals or num.count(".") > 1):
@@ -173,8 +195,9 @@ def _cuts(piece: str, k: int, decimals: bool) -> tuple[tuple[str, ...], ...]:
 
 def splits(run: str, n: int, *, decimals: bool = False) -> list[tuple[str, ...]]:
     """Every way to cut a digit run into n numbers: spaces are boundaries,
-    no number but "0" starts with 0, a decimal point only where allowed."""
-    pieces = [p for p in re.split(r"[ \u00a0\u3000]+", run) if p]
+    a minus sign starts a number, a unit ends one, no number but "0"
+    starts with 0, a decimal point only where allowed."""
+    pieces = [p for p in re.split(rf"[ \u00a0\u3000]+|(?=[{_SIGNS}])|{_UNITS}", run) if p]
     out: list[tuple[str, ...]] = []
 
     def rec(i: int, left: int, acc: list[str]) -> None:
@@ -208,21 +231,39 @@ def _row_total_ok(values: tuple[str, ...], cols: list[str]) -> bool:
     return sum(others) == _num(values[t])
 
 
-def _t4_rows(table: Table, label: str, run: str, offset: int) -> list[FlatRow]:
+def _prints_whole(label: str, gap_after: str) -> bool:
+    """Whether a run holds all its row prints: no sign or other mark glued
+    in front of it ("收费-15"), and no mark after it that goes on to more
+    digits ("35/15") — the text up to the next run holds a word."""
+    before = label.rstrip(" \u00a0\u3000")
+    if before[-1:] and before[-1] in _SIGNS + "+/／":
+        return False
+    return not (gap_after.strip() and _NO_WORD.fullmatch(gap_after))
+
+
+def _signs_ok(values: tuple[str, ...], cols: tuple[Col, ...] | list[Col]) -> bool:
+    """A negative number only in an increase/decrease column (本年增/减)."""
+    return all(
+        v[:1] not in _SIGNS or ("增" in c.label and "减" in c.label)
+        for v, c in zip(values, cols, strict=True)
+    )
+
+
+def _t4_rows(table: Table, label: str, run: str, offset: int, whole: bool) -> list[FlatRow]:
     """表四 printed as one run of 15 values: split it as three rows of five.
     A row is determined when it reads the same in every admissible split."""
     ncols = len(table.cols)
     cols = [c.key for c in table.cols]
-    whole = splits(run, ncols * len(table.rows))
+    every = splits(run, ncols * len(table.rows)) if whole else []
     good = []
-    for cand in whole:
+    for cand in every:
         parts = [cand[i * ncols : (i + 1) * ncols] for i in range(len(table.rows))]
-        if all(_row_total_ok(p, cols) for p in parts):
+        if all(_row_total_ok(p, cols) and _signs_ok(p, table.cols) for p in parts):
             good.append(parts)
     rows = []
     for i, trow in enumerate(table.rows):
         options = sorted({g[i] for g in good})
-        rows.append(FlatRow(table, trow, trow.label, run, offset, options))
+        rows.append(FlatRow(table, trow, trow.label, run, offset, options, whole=whole))
     return rows
 
 
@@ -293,6 +334,9 @@ def _narrative_filter(rows: list[FlatRow], stated: dict[tuple[str, str, str], se
         if agree and len(agree) < len(r.candidates):
             r.candidates = agree
             r.narrative = True
+            r.stated = ", ".join(
+                f"{cols[i]} = {'/'.join(str(n) for n in sorted(nums))}" for i, nums in figures
+            )
 
 
 def narrative_figures(layout: Layout) -> dict[tuple[str, str, str], set[int]]:
@@ -313,6 +357,23 @@ def narrative_figures(layout: Layout) -> dict[tuple[str, str, str], set[int]]:
     return out
 
 
+def _left_out_reason(r: FlatRow) -> tuple[str, str]:
+    """The warning code and reason for a row left out."""
+    if not r.whole:
+        return "flat_row_incomplete", "are not all the row prints (a mark goes on); left out"
+    if r.candidates:
+        n = len(r.candidates)
+        stated = f" and the figures its text states ({r.stated})" if r.narrative else ""
+        return (
+            "flat_split_ambiguous",
+            f"admit {n} splits under the report's own sums{stated}; left out",
+        )
+    return (
+        "flat_split_impossible",
+        "admit no split that agrees with the report's own sums; left out",
+    )
+
+
 def split_paragraph(
     para: Paragraph, form: Form, stated: dict[tuple[str, str, str], set[int]] | None = None
 ) -> tuple[list[SourceRow], list[dict[str, Any]]]:
@@ -322,7 +383,10 @@ def split_paragraph(
     rows: list[FlatRow] = []
     warnings: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
-    for label, run, offset in tokens(para.text):
+    runs = list(tokens(para.text))
+    for n, (label, run, offset) in enumerate(runs):
+        gap_after = runs[n + 1][0] if n + 1 < len(runs) else ""
+        whole = _prints_whole(label, gap_after)
         t4 = next(
             (
                 t
@@ -332,7 +396,7 @@ def split_paragraph(
             None,
         )
         if t4 is not None:
-            rows.extend(_t4_rows(t4, label, run, offset))
+            rows.extend(_t4_rows(t4, label, run, offset, whole))
             continue
         found = find_row(label, form)
         if found is None:
@@ -343,10 +407,10 @@ def split_paragraph(
         seen.add((table.key, trow.key))
         cols = table.cols_of(trow)
         money = any(c.money for c in cols)
-        cands = splits(run, len(cols), decimals=money or len(cols) == 1)
+        cands = splits(run, len(cols), decimals=money or len(cols) == 1) if whole else []
         keys = [c.key for c in cols]
-        cands = [c for c in cands if _row_total_ok(c, keys)]
-        rows.append(FlatRow(table, trow, printed, run, offset, cands))
+        cands = [c for c in cands if _row_total_ok(c, keys) and _signs_ok(c, cols)]
+        rows.append(FlatRow(table, trow, printed, run, offset, cands, whole=whole))
     for table in form.tables:
         if table.key == "t3":
             _column_filter([r for r in rows if r.table is table], table)
@@ -357,15 +421,11 @@ def split_paragraph(
         if r.narrative:
             where["narrative"] = True
         if len(r.candidates) != 1:
+            code, why = _left_out_reason(r)
             warnings.append(
                 {
-                    "code": "flat_split_ambiguous" if r.candidates else "flat_split_impossible",
-                    "message": f"{r.table.key}.{r.row.key}: the flattened digits {r.run!r} "
-                    + (
-                        f"admit {len(r.candidates)} splits under the report's own sums; left out"
-                        if r.candidates
-                        else "admit no split that agrees with the report's own sums; left out"
-                    ),
+                    "code": code,
+                    "message": f"{r.table.key}.{r.row.key}: the flattened digits {r.run!r} {why}",
                     "table": r.table.key,
                     "row": r.row.key,
                     "printed": r.run,
@@ -374,7 +434,10 @@ def split_paragraph(
             )
             continue
         values = r.candidates[0]
-        unique_by_count = len(values) == 1 or len(r.run.replace(" ", "")) == len(values)
+        unique_by_count = len(values) == 1 or len(values) in (
+            len(r.run.replace(" ", "")),  # one digit per cell
+            len(r.run.split()),  # one printed number between spaces per cell
+        )
         conf = 1.0 if unique_by_count else SPLIT_CONFIDENCE
         cells = [SourceCell(r.label, pos=0, where=where)]
         cells += [
@@ -391,8 +454,10 @@ def split_paragraph(
 
 def expand_flat_tables(layout: Layout, form: Form) -> Layout:
     """Replace flattened-table paragraphs' statistics by split rows (the
-    paragraph itself stays for the narrative)."""
+    paragraph itself stays for the narrative). A document that prints the
+    tables' row labels but yields no table row at all gets a warning."""
     if not any(isinstance(i, Paragraph) and looks_flat(i.text) for i in layout.items):
+        _warn_unread(layout)
         return layout
     items: list[Paragraph | SourceRow] = []
     stated = narrative_figures(layout)
@@ -403,7 +468,26 @@ def expand_flat_tables(layout: Layout, form: Form) -> Layout:
             items.extend(rows)
             layout.warnings.extend(warnings)
     layout.items = items
+    _warn_unread(layout)
     return layout
+
+
+def _warn_unread(layout: Layout) -> None:
+    """Warn when no table row was read although a paragraph names 表三's
+    rows: the tables are there, in a layout not understood."""
+    if any(isinstance(i, SourceRow) for i in layout.items):
+        return
+    for item in layout.items:
+        if isinstance(item, Paragraph) and sum(k in item.text for k in _ROW_KEYS) >= 3:
+            layout.warnings.append(
+                {
+                    "code": "tables_unread",
+                    "message": "the text prints the statistics tables' row labels, but no "
+                    "table row could be read from it; every cell is missing",
+                    "source": item.where,
+                }
+            )
+            return
 
 
 def mark_split_cells(cells: list[dict[str, Any]]) -> None:
