@@ -31,6 +31,22 @@ EXTRACTOR_VERSION = "11"
 __all__ = ["EXTRACTOR_VERSION", "UnreadableDocument", "extract"]
 
 
+def tables_not_found(form: Any, cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A warning for each of the form's tables of which no cell was read:
+    every 2019/2021 report prints all three, so its cells are missing, not
+    absent — and the record says so instead of staying silent."""
+    read = {c["table"] for c in cells}
+    return [
+        {
+            "code": "table_not_found",
+            "message": f"{t.key} {t.title}: no cell read; the table is missing from this record",
+            "table": t.key,
+        }
+        for t in form.tables
+        if t.key not in read
+    ]
+
+
 def extract(data: bytes, *, source: str = "-", name: str | None = None) -> dict[str, Any]:
     """Read one document into the contract's record.
 
@@ -67,6 +83,7 @@ def extract(data: bytes, *, source: str = "-", name: str | None = None) -> dict[
                 }
             )
         cells_out = [c.to_dict() for c in ordered_cells(mapped, form)]
+        warnings.extend(tables_not_found(form, cells_out))
         for c in cells_out:
             c["source"] = {"reader": layout.reader, **c["source"]}
         mark_split_cells(cells_out)

@@ -140,3 +140,14 @@ def test_a_total_printed_blank_leaves_the_check_undecided_not_failed():
     wrong = cells_of(*t3_row("granted", [272, 0, 0, None, None, None, 270]))
     (failed,) = [c for c in run_checks(FORM, wrong) if c["rule"] == "t3_row_total"]
     assert failed["ok"] is False and "blank" not in failed
+
+
+def test_a_table_not_read_is_named_in_the_warnings():
+    html = to_html(make_values(1))
+    whole = extract(html.encode(), name="r.html")
+    assert not [w for w in whole["warnings"] if w["code"] == "table_not_found"]
+    cut = html[: html.index("四、政府信息公开行政复议")] + "</body></html>"
+    record = extract(cut.encode(), name="r.html")
+    assert {c["table"] for c in record["cells"]} == {"t2", "t3"}
+    missing = [w for w in record["warnings"] if w["code"] == "table_not_found"]
+    assert [w["table"] for w in missing] == ["t4"] and "no cell read" in missing[0]["message"]
