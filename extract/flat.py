@@ -11,8 +11,8 @@ exactly one way to do it:
 * a space printed inside a digit run is a cell boundary; no cell but "0"
   starts with 0;
 * a unit between two numbers ends the first ("2笔 984361元");
-* a minus sign inside a run starts a negative number ("35-15" is 35 | −15),
-  allowed only in an increase/decrease column (本年增/减);
+* a sign inside a run starts a signed number ("35-15" is 35 | −15, "0+11"
+  is 0 | +1 | 1), allowed only in an increase/decrease column (本年增/减);
 * a row with a single value column takes the whole run (2629, 5949.088667).
 
 Rows whose digits admit more than one split under these rules are left out
@@ -39,7 +39,7 @@ from extract.tables import match_row
 
 SPLIT_CONFIDENCE = 0.7
 _MAX_COMBINATIONS = 200_000
-_SIGNS = "-－−"
+_SIGNS = "-－−+＋"  # a sign starts a number: "35-15" is 35 | −15, "0+11" is 0 | +1 | 1
 # A unit between two of a row's numbers ("政府集中采购 2笔 984361元") is a boundary.
 _UNITS = "(?:万元|元|笔|件|项|个|条|次)"
 _RUN = re.compile(rf"\d(?:[\d. \u00a0\u3000]|[{_SIGNS}](?=\d)|{_UNITS}(?=[ \u00a0\u3000]*\d))*")
@@ -156,7 +156,7 @@ def find_row(label: str, form: Form) -> tuple[Table, Row, str] | None:
 
 def _admissible(num: str, decimals: bool) -> bool:
     """A printed number: no number but "0" starts with 0, a decimal point
-    only where allowed and never at either end; a negative number is not 0."""
+    only where allowed and never at either end; a signed number is not 0."""
     if num and num[0] in _SIGNS:
         num = num[1:]
         if num.split(".")[0] == "0":
@@ -195,7 +195,7 @@ def _cuts(piece: str, k: int, decimals: bool) -> tuple[tuple[str, ...], ...]:
 
 def splits(run: str, n: int, *, decimals: bool = False) -> list[tuple[str, ...]]:
     """Every way to cut a digit run into n numbers: spaces are boundaries,
-    a minus sign starts a number, a unit ends one, no number but "0"
+    a sign (+ or −) starts a number, a unit ends one, no number but "0"
     starts with 0, a decimal point only where allowed."""
     pieces = [p for p in re.split(rf"[ \u00a0\u3000]+|(?=[{_SIGNS}])|{_UNITS}", run) if p]
     out: list[tuple[str, ...]] = []
@@ -236,29 +236,39 @@ def _prints_whole(label: str, gap_after: str) -> bool:
     in front of it ("收费-15"), and no mark after it that goes on to more
     digits ("35/15") — the text up to the next run holds a word."""
     before = label.rstrip(" \u00a0\u3000")
-    if before[-1:] and before[-1] in _SIGNS + "+/／":
+    if before[-1:] and before[-1] in _SIGNS + "/／":
         return False
     return not (gap_after.strip() and _NO_WORD.fullmatch(gap_after))
 
 
 def _signs_ok(values: tuple[str, ...], cols: tuple[Col, ...] | list[Col]) -> bool:
-    """A negative number only in an increase/decrease column (本年增/减)."""
+    """A signed number only in an increase/decrease column (本年增/减)."""
     return all(
         v[:1] not in _SIGNS or ("增" in c.label and "减" in c.label)
         for v, c in zip(values, cols, strict=True)
     )
 
 
+def _one_digit_each(run: str, n: int) -> bool:
+    """The run prints exactly one digit per cell: its reading is forced by
+    the count alone, whatever its sums say."""
+    return sum(ch.isdigit() for ch in run) == n
+
+
 def _t4_rows(table: Table, label: str, run: str, offset: int, whole: bool) -> list[FlatRow]:
     """表四 printed as one run of 15 values: split it as three rows of five.
-    A row is determined when it reads the same in every admissible split."""
+    A row is determined when it reads the same in every admissible split.
+    Fifteen digits for fifteen cells are read as printed even when a row's
+    own sum fails: that is the report's error, and ``t4_total`` says so."""
     ncols = len(table.cols)
     cols = [c.key for c in table.cols]
     every = splits(run, ncols * len(table.rows)) if whole else []
     good = []
     for cand in every:
         parts = [cand[i * ncols : (i + 1) * ncols] for i in range(len(table.rows))]
-        if all(_row_total_ok(p, cols) and _signs_ok(p, table.cols) for p in parts):
+        signs = all(_signs_ok(p, table.cols) for p in parts)
+        forced = len(every) == 1 and _one_digit_each(run, len(cand))
+        if signs and (forced or all(_row_total_ok(p, cols) for p in parts)):
             good.append(parts)
     rows = []
     for i, trow in enumerate(table.rows):
@@ -396,6 +406,12 @@ def split_paragraph(
             None,
         )
         if t4 is not None:
+            earlier = [r for r in rows if r.table is t4]
+            if any(len(r.candidates) == 1 for r in earlier):
+                continue  # 表四 is read; a later run under its heading is something else
+            # a run that read nothing ("…行政诉讼情况2023年，没有…") gives way to the
+            # next run under the heading, with its warnings
+            rows = [r for r in rows if r.table is not t4]
             rows.extend(_t4_rows(t4, label, run, offset, whole))
             continue
         found = find_row(label, form)
@@ -407,9 +423,12 @@ def split_paragraph(
         seen.add((table.key, trow.key))
         cols = table.cols_of(trow)
         money = any(c.money for c in cols)
-        cands = splits(run, len(cols), decimals=money or len(cols) == 1) if whole else []
+        every = splits(run, len(cols), decimals=money or len(cols) == 1) if whole else []
         keys = [c.key for c in cols]
-        cands = [c for c in cands if _row_total_ok(c, keys) and _signs_ok(c, cols)]
+        # one digit per cell: the printed reading stands even if the row's
+        # own total fails (the report's error; t3_row_total says so)
+        forced = len(every) == 1 and _one_digit_each(run, len(cols))
+        cands = [c for c in every if _signs_ok(c, cols) and (forced or _row_total_ok(c, keys))]
         rows.append(FlatRow(table, trow, printed, run, offset, cands, whole=whole))
     for table in form.tables:
         if table.key == "t3":

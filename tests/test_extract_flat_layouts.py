@@ -151,3 +151,41 @@ def test_a_stated_figure_that_leaves_several_splits_decides_nothing():
     assert warning["code"] == "flat_split_ambiguous"
     assert "admit 4 splits" in warning["message"]
     assert "issued = 62" in warning["message"]
+
+
+def test_one_digit_per_cell_is_read_as_printed_even_when_its_sum_fails():
+    # 表四 "100000000000000": review upheld 1 with total 0 — the report's own
+    # error; fifteen digits leave one reading, so the cells stand and
+    # t4_total fails instead of the whole table going missing
+    text = _report_2019("行政事业性收费00").replace("总计000000000000000", "总计100000000000000")
+    record = extract(text.encode(), name="flat.txt")
+    cells = _cells(record)
+    assert [cells[("t4", "review", c)]["value"] for c in T4_COLS] == [1, 0, 0, 0, 0]
+    assert all(("t4", r, c) in cells for r in T4_ROWS for c in T4_COLS)
+    failed = [c for c in record["checks"] if c["rule"] == "t4_total" and c["ok"] is False]
+    assert [c["row"] for c in failed] == ["review"]
+    # the same for a 表三 row: "1000000" prints granted 1 with total 0
+    text = _report_2019("行政事业性收费00").replace(
+        "（一）予以公开1000001", "（一）予以公开1000000"
+    )
+    cells = _cells(extract(text.encode(), name="flat.txt"))
+    assert cells[("t3", "granted", "natural_person")]["value"] == 1
+    assert cells[("t3", "granted", "total")]["value"] == 0
+
+
+def test_a_plus_sign_starts_a_number_in_an_increase_column():
+    record = extract(_report_2019("行政许可0+11行政事业性收费00").encode(), name="flat.txt")
+    cells = _cells(record)
+    assert [cells[("t2", "licensing", c)]["value"] for c in ("prev_count", "change")] == [0, 1]
+    assert cells[("t2", "licensing", "change")]["raw"] == "+1"
+
+
+def test_a_dated_sentence_under_the_t4_heading_leaves_no_false_warning():
+    text = _report_2019("行政事业性收费00").replace(
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "四、政府信息公开行政复议、行政诉讼情况2020年，没有政府信息公开行政复议及行政诉讼情况。",
+    )
+    record = extract(text.encode(), name="flat.txt")
+    cells = _cells(record)
+    assert all(cells[("t4", r, c)]["value"] == 0 for r in T4_ROWS for c in T4_COLS)
+    assert not [w for w in record["warnings"] if w.get("table") == "t4"]
