@@ -234,7 +234,7 @@ def sanity_checks(form: Form, cells: Cells) -> list[dict[str, Any]]:
 # What the narrative states, as (rule, table cells it must equal, patterns).
 # Each pattern's first group is the number. Sentences about 审批/办件 (the
 # service hall's licensing counts) are not about disclosure requests.
-_N = r"(\d+)\s*[件起宗个]"
+_N = r"(\d+)\s*[件起宗个条份]"
 _NARRATIVE: tuple[tuple[str, tuple[tuple[str, str, str], ...], tuple[str, ...]], ...] = (
     (
         "narrative_new_received",
@@ -284,6 +284,31 @@ _NARRATIVE: tuple[tuple[str, tuple[tuple[str, str, str], ...], tuple[str, ...]],
 _PATTERNS = tuple(
     (rule, keys, tuple(re.compile(p) for p in patterns)) for rule, keys, patterns in _NARRATIVE
 )
+# Sentences that state a zero without a digit: "未收到政府信息公开申请",
+# "没有发生政府信息公开行政复议及行政诉讼" (not "未收到…申请的行政复议").
+_NONE = r"(?:未|没有|未有|无)(?:收到|受理|发生|产生|出现)?"
+# "未发生…被行政复议纠错或行政诉讼败诉": no case lost, not no case
+_NOT_OUTCOME = r"(?![^。；;，,]{0,8}(?:纠错|纠正|败诉|撤销|违法|维持))"
+_ZERO: tuple[tuple[str, tuple[tuple[str, str, str], ...], re.Pattern[str]], ...] = (
+    (
+        "narrative_new_received",
+        (("t3", "new_received", "total"),),
+        re.compile(
+            r"未(?:收到|受理)[^。；;，,\d]{0,12}(?:政府信息公开|公开政府信息)(?:的)?申请"
+            r"(?![^。；;，,]{0,8}(?:复议|诉讼))"
+        ),
+    ),
+    (
+        "narrative_review",
+        (("t4", "review", "total"),),
+        re.compile(_NONE + r"[^。；;，,\d]{0,16}行政复议(?!\d)" + _NOT_OUTCOME),
+    ),
+    (
+        "narrative_litigation",
+        (("t4", "suit_direct", "total"), ("t4", "suit_after_review", "total")),
+        re.compile(_NONE + r"[^。；;，,\d]{0,16}行政诉讼(?!\d)" + _NOT_OUTCOME),
+    ),
+)
 _SENTENCE_END = re.compile(r"[。；;\n]")
 _DIGIT = re.compile(r"\d")  # every pattern ends in _N: no digit, no figure
 _NOT_REQUESTS = ("审批", "办件", "行政许可", "事项")
@@ -306,17 +331,36 @@ def stated_figures(
     for para in paragraphs:
         text = unicodedata.normalize("NFKC", para)
         for sentence in _SENTENCE_END.split(text):
-            if not _DIGIT.search(sentence) or any(w in sentence for w in _COMPARING):
+            for rule, keys, pattern in _ZERO:
+                m = pattern.search(sentence)
+                if m and not _passed_over(rule, sentence, m) and (rule, 0) not in seen:
+                    seen.add((rule, 0))
+                    yield rule, keys, 0, m.group(0)
+            if not _DIGIT.search(sentence):
                 continue
             for rule, keys, patterns in _PATTERNS:
-                if rule == "narrative_new_received" and any(w in sentence for w in _NOT_REQUESTS):
-                    continue
                 for pattern in patterns:
                     for m in pattern.finditer(sentence):
                         number = int(m.group(1))
-                        if (rule, number) not in seen:
-                            seen.add((rule, number))
-                            yield rule, keys, number, m.group(0)
+                        if _passed_over(rule, sentence, m) or (rule, number) in seen:
+                            continue
+                        seen.add((rule, number))
+                        yield rule, keys, number, m.group(0)
+
+
+_CLAUSE_END = re.compile(r"[，,。；;]")
+
+
+def _passed_over(rule: str, sentence: str, m: re.Match[str]) -> bool:
+    """A statement comparing with another year, or a request count that is
+    about 审批/办件, judged on the clause around it — a flattened page runs
+    its tables and text into one sentence, so the whole sentence says little."""
+    start = max((x.end() for x in _CLAUSE_END.finditer(sentence, 0, m.start())), default=0)
+    after = _CLAUSE_END.search(sentence, m.end())
+    clause = sentence[start : after.start() if after else len(sentence)]
+    if any(w in clause for w in _COMPARING):
+        return True
+    return rule == "narrative_new_received" and any(w in clause for w in _NOT_REQUESTS)
 
 
 def narrative_checks(

@@ -151,3 +151,43 @@ def test_a_table_not_read_is_named_in_the_warnings():
     assert {c["table"] for c in record["cells"]} == {"t2", "t3"}
     missing = [w for w in record["warnings"] if w["code"] == "table_not_found"]
     assert [w["table"] for w in missing] == ["t4"] and "no cell read" in missing[0]["message"]
+
+
+def test_zero_statements_and_counts_in_条_are_checked():
+    cells = cells_of(
+        cell("t3", "new_received", "total", 3),
+        cell("t4", "review", "total", 0),
+        cell("t4", "suit_direct", "total", 0),
+        cell("t4", "suit_after_review", "total", 0),
+    )
+    stated = {
+        c["rule"]: (c["ok"], c["expected"])
+        for c in narrative_checks(
+            [
+                "2023年，我局未收到政府信息公开申请。",
+                "全年没有发生政府信息公开行政复议及行政诉讼。",
+            ],
+            cells,
+        )
+    }
+    assert stated == {
+        "narrative_new_received": (False, 0),  # the text says none, the table 3
+        "narrative_review": (True, 0),
+        "narrative_litigation": (True, 0),
+    }
+    (counted,) = narrative_checks(["2022年，共收到政府信息公开申请3条。"], cells)
+    assert (counted["ok"], counted["expected"]) == (True, 3)
+    # no case lost is not no case
+    assert not narrative_checks(["全年未发生因依申请公开被行政复议纠错或行政诉讼败诉情形。"], cells)
+    # no review about requests says nothing of the requests themselves
+    (review,) = narrative_checks(["未收到针对政府信息公开申请的行政复议。"], cells)
+    assert (review["rule"], review["ok"]) == ("narrative_review", True)
+
+
+def test_a_flattened_page_is_judged_clause_by_clause():
+    # a page run into one sentence: the table's 行政许可 row does not make the
+    # request count "about 审批", and a comparison elsewhere does not hide it
+    cells = cells_of(cell("t3", "new_received", "total", 3))
+    page = "行政许可5行政处罚0同比增长2件三、收到和处理政府信息公开申请情况2022年，共收到政府信息公开申请3条"
+    (check,) = narrative_checks([page], cells)
+    assert (check["rule"], check["ok"], check["expected"]) == ("narrative_new_received", True, 3)
