@@ -249,26 +249,19 @@ def _signs_ok(values: tuple[str, ...], cols: tuple[Col, ...] | list[Col]) -> boo
     )
 
 
-def _one_digit_each(run: str, n: int) -> bool:
-    """The run prints exactly one digit per cell: its reading is forced by
-    the count alone, whatever its sums say."""
-    return sum(ch.isdigit() for ch in run) == n
-
-
 def _t4_rows(table: Table, label: str, run: str, offset: int, whole: bool) -> list[FlatRow]:
     """表四 printed as one run of 15 values: split it as three rows of five.
     A row is determined when it reads the same in every admissible split.
-    Fifteen digits for fifteen cells are read as printed even when a row's
-    own sum fails: that is the report's error, and ``t4_total`` says so."""
+    A split whose row sums fail is never taken, not even fifteen digits for
+    fifteen cells: a blank cell prints nothing, so a failed sum may mean the
+    digits are shifted, not that the report added wrongly."""
     ncols = len(table.cols)
     cols = [c.key for c in table.cols]
     every = splits(run, ncols * len(table.rows)) if whole else []
     good = []
     for cand in every:
         parts = [cand[i * ncols : (i + 1) * ncols] for i in range(len(table.rows))]
-        signs = all(_signs_ok(p, table.cols) for p in parts)
-        forced = len(every) == 1 and _one_digit_each(run, len(cand))
-        if signs and (forced or all(_row_total_ok(p, cols) for p in parts)):
+        if all(_row_total_ok(p, cols) and _signs_ok(p, table.cols) for p in parts):
             good.append(parts)
     rows = []
     for i, trow in enumerate(table.rows):
@@ -425,10 +418,7 @@ def split_paragraph(
         money = any(c.money for c in cols)
         every = splits(run, len(cols), decimals=money or len(cols) == 1) if whole else []
         keys = [c.key for c in cols]
-        # one digit per cell: the printed reading stands even if the row's
-        # own total fails (the report's error; t3_row_total says so)
-        forced = len(every) == 1 and _one_digit_each(run, len(cols))
-        cands = [c for c in every if _signs_ok(c, cols) and (forced or _row_total_ok(c, keys))]
+        cands = [c for c in every if _row_total_ok(c, keys) and _signs_ok(c, cols)]
         rows.append(FlatRow(table, trow, printed, run, offset, cands, whole=whole))
     for table in form.tables:
         if table.key == "t3":
