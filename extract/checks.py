@@ -263,7 +263,12 @@ _NARRATIVE: tuple[tuple[str, tuple[tuple[str, str, str], ...], tuple[str, ...]],
     (
         "narrative_normative_issued",
         (("t2", "normative_documents", "issued"),),
-        (r"(?:本年度?)?制发(?:的)?(?:行政)?规范性文件[^。；;，,\d]{0,4}?" + _N,),
+        (r"(?:本年度?)?(?:制发|制定|印发)(?:的)?(?:行政)?规范性文件[^。；;，,\d]{0,4}?" + _N,),
+    ),
+    (
+        "narrative_normative_repealed",
+        (("t2", "normative_documents", "repealed"),),
+        (r"废止(?:的)?(?:行政)?规范性文件[^。；;，,\d]{0,4}?" + _N,),
     ),
     (
         "narrative_normative_in_force",
@@ -349,16 +354,19 @@ def stated_figures(
 
 
 _CLAUSE_END = re.compile(r"[，,。；;]")
+# A figure summed over several years, not this year's: "梳理历年…印发的行政
+# 规范性文件228份", "累计主动公开…" ("截至年底现行有效…" is this year's).
+_OVER_YEARS = ("历年", "累计")
 
 
 def _passed_over(rule: str, sentence: str, m: re.Match[str]) -> bool:
-    """A statement comparing with another year, or a request count that is
-    about 审批/办件, judged on the clause around it — a flattened page runs
+    """A statement comparing with another year or counting over several, or
+    a request count that is about 审批/办件, judged on the clause around it — a flattened page runs
     its tables and text into one sentence, so the whole sentence says little."""
     start = max((x.end() for x in _CLAUSE_END.finditer(sentence, 0, m.start())), default=0)
     after = _CLAUSE_END.search(sentence, m.end())
     clause = sentence[start : after.start() if after else len(sentence)]
-    if any(w in clause for w in _COMPARING):
+    if any(w in clause for w in _COMPARING) or any(w in clause for w in _OVER_YEARS):
         return True
     return rule == "narrative_new_received" and any(w in clause for w in _NOT_REQUESTS)
 

@@ -191,3 +191,17 @@ def test_a_flattened_page_is_judged_clause_by_clause():
     page = "行政许可5行政处罚0同比增长2件三、收到和处理政府信息公开申请情况2022年，共收到政府信息公开申请3条"
     (check,) = narrative_checks([page], cells)
     assert (check["rule"], check["ok"], check["expected"]) == ("narrative_new_received", True, 3)
+
+
+def test_normative_documents_made_repealed_and_summed_over_years():
+    cells = cells_of(
+        cell("t2", "normative_documents", "issued", 15),
+        cell("t2", "normative_documents", "repealed", 6),
+    )
+    paras = ["2024年，我局废止规范性文件6件，制定规范性文件15件。",
+             "梳理历年印发的行政规范性文件228份。"]  # fmt: skip
+    stated = {(c["rule"], c["expected"], c["ok"]) for c in narrative_checks(paras, cells, FORM)}
+    assert stated == {
+        ("narrative_normative_repealed", 6, True),
+        ("narrative_normative_issued", 15, True),
+    }  # 228 over the years is not this year's 制发

@@ -180,3 +180,19 @@ def test_a_dated_sentence_under_the_t4_heading_leaves_no_false_warning():
     cells = _cells(record)
     assert all(cells[("t4", r, c)]["value"] == 0 for r in T4_ROWS for c in T4_COLS)
     assert not [w for w in record["warnings"] if w.get("table") == "t4"]
+
+
+def test_made_and_repealed_stated_in_the_text_settle_a_glued_row():
+    # "15621": with 制定 15 and 废止 6 stated, only 15 | 6 | 21 remains
+    values = make_values(3)
+    row = "行政规范性文件 " + " ".join(
+        values[("t2", "normative_documents", c)] for c in ("issued", "repealed", "in_force")
+    )
+    text = _one_line(to_text(values, style="spaced"))
+    text = text.replace(row, "行政规范性文件15621").replace(
+        "一、总体情况", "一、总体情况2024年，我局废止规范性文件6件，制定规范性文件15件。"
+    )
+    cells = _cells(extract(text.encode(), name="flat.txt"))
+    got = [cells[("t2", "normative_documents", c)] for c in ("issued", "repealed", "in_force")]
+    assert [c["value"] for c in got] == [15, 6, 21]
+    assert all(c["confidence"] == SPLIT_CONFIDENCE for c in got)
