@@ -361,8 +361,9 @@ _OVER_YEARS = ("历年", "累计")
 
 def _passed_over(rule: str, sentence: str, m: re.Match[str]) -> bool:
     """A statement comparing with another year or counting over several, or
-    a request count that is about 审批/办件, judged on the clause around it — a flattened page runs
-    its tables and text into one sentence, so the whole sentence says little."""
+    a request count about 审批/办件 — judged on the clause around it: a
+    flattened page runs its tables and text into one sentence, so the whole
+    sentence says little."""
     start = max((x.end() for x in _CLAUSE_END.finditer(sentence, 0, m.start())), default=0)
     after = _CLAUSE_END.search(sentence, m.end())
     clause = sentence[start : after.start() if after else len(sentence)]
