@@ -294,11 +294,18 @@ def _open_archive(db_path: Path) -> Any:
 
 
 def _portal_of(db_path: Path, names: list[str], portal: str | None) -> str:
-    """The portal named, or the one portal whose agencies carry these names."""
-    if portal:
-        return portal
+    """The portal named (one the archive knows, when there is an archive), or
+    the one portal whose agencies carry these names."""
     from archive.cli import fail
 
+    if portal:
+        if db_path.exists():
+            db = _open_archive(db_path)
+            known = sorted(r[0] for r in db.execute("select id from portals"))
+            db.close()
+            if portal not in known:
+                fail(f"unknown portal {portal} (the archive has: {', '.join(known) or 'none'})")
+        return portal
     if not db_path.exists():
         fail(f"give --portal: there is no archive at {db_path} to look the names up in")
     db = _open_archive(db_path)

@@ -491,6 +491,20 @@ def test_alias_cli_adds_finds_the_portal_suggests_and_removes(built, tmp_path):
     assert listed.stdout == f"test_portal\t{new_name} → {old_name}\trename\t改名\n"
     unknown = xxgk("alias", "add", "某某局", "另一局", "--data", str(data), "--db", db)
     assert unknown.returncode == 1 and "give --portal" in unknown.stderr
+    typo = xxgk(
+        "alias",
+        "add",
+        "某某局",
+        "另一局",
+        "--portal",
+        "test_portl",
+        "--data",
+        str(data),
+        "--db",
+        db,
+    )
+    assert typo.returncode == 1 and "unknown portal test_portl" in typo.stderr
+    assert len(read_aliases(data)) == 1  # nothing written
     removed = xxgk("alias", "remove", new_name, "--data", str(data), "--db", db)
     assert removed.returncode == 0, removed.stderr
     assert agency_years(data / "xxgk.db")[new_name] == [2023]
