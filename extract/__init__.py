@@ -15,7 +15,7 @@ from extract.checks import extra_checks, run_checks
 from extract.classify import classify_format
 from extract.detached import assign_detached_rows
 from extract.flat import expand_flat_tables, mark_split_cells
-from extract.forms import all_forms
+from extract.forms import Form, all_forms
 from extract.meta import find_meta
 from extract.pre2019 import extract_pre2019
 from extract.readers import READERS
@@ -31,7 +31,7 @@ EXTRACTOR_VERSION = "11"
 __all__ = ["EXTRACTOR_VERSION", "UnreadableDocument", "extract"]
 
 
-def tables_not_found(form: Any, cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def tables_not_found(form: Form, cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A warning for each of the form's tables of which no cell was read:
     every 2019/2021 report prints all three, so its cells are missing, not
     absent — and the record says so instead of staying silent."""
